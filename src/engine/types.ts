@@ -1,0 +1,58 @@
+// The contract between the transport (Kafka) side and the decoding engine.
+// The engine runs its ONNX session in a worker thread; every method here is async and never blocks the loop.
+
+export interface Entity {
+  label: string;
+  text: string;
+  /** UTF-16 character offsets into the request text; null when the mention could not be aligned. */
+  start: number | null;
+  end: number | null;
+  /** Product of the mention's token probabilities (EOS excluded). */
+  score: number;
+}
+
+export type DecoderKind = 'parallel' | 'autoregressive' | 'reference';
+
+export interface AnnotateRequest {
+  text: string;
+  /** Subset of the model's labels; all labels when absent. */
+  labels?: string[];
+  decoder?: DecoderKind;
+}
+
+export interface AnnotateStats {
+  /** Tokens fed through the model for this request (prefill + decode). */
+  tokensForwarded: number;
+  /** Forward passes this request took part in. */
+  passes: number;
+  /** Wall time from admission to completion, ms. */
+  decodeMs: number;
+  /** Wall time waiting before the first forward pass, ms. */
+  queueMs: number;
+  /** Entities whose text could not be aligned to the input. */
+  unaligned: number;
+}
+
+export interface AnnotateResult {
+  entities: Entity[];
+  stats: AnnotateStats;
+}
+
+export interface ModelInfo {
+  name: string;
+  version: string;
+  labels: string[];
+  /** Longest text, in tokens, the engine accepts in one request (window minus templates and answers). */
+  maxTextTokens: number;
+  executionProvider: string;
+}
+
+export interface Engine {
+  readonly model: ModelInfo;
+  annotate(request: AnnotateRequest): Promise<AnnotateResult>;
+  /** Number of tokens `text` encodes to, for chunking long documents. */
+  countTokens(text: string): Promise<number>;
+  /** Requests admitted but not finished. */
+  inflight(): number;
+  close(): Promise<void>;
+}
