@@ -56,3 +56,19 @@ export interface Engine {
   inflight(): number;
   close(): Promise<void>;
 }
+
+export interface EngineOptions {
+  /** Folder holding padellm.json, tokenizer.json and the ONNX model(s). */
+  modelDir: string;
+  variant?: 'fp32' | 'int8';
+  /** Tried in order; the first that loads is used and logged. */
+  executionProviders?: string[];
+  intraOpThreads?: number;
+  interOpThreads?: number;
+  /** Scheduler: most rows (sequences) in one forward pass. */
+  maxRowsPerPass?: number;
+  /** Scheduler: most input tokens in one forward pass. */
+  maxTokensPerPass?: number;
+  /** Scheduler: how long the first queued request may wait for company before a pass starts, ms. */
+  maxWaitMs?: number;
+}
