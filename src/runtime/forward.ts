@@ -1,0 +1,137 @@
+// One forward pass over rows of different past and input lengths, padded into common tensors.
+import * as ort from 'onnxruntime-node';
+import { appendKv, writePast, type KvArray, type KvView } from './kv.js';
+import type { DecoderLayout } from './session.js';
+
+export interface ForwardRow {
+  tokens: readonly number[];
+  past: KvView | null;
+  /** Return logits for every input position, not only the last. */
+  allLogits?: boolean;
+}
+
+export interface ForwardResult {
+  /** Logits at the row's last input token: a view valid until the next forward call. */
+  logits: Float32Array;
+  /** [tokens.length * vocab] when allLogits was asked. */
+  allLogits?: Float32Array;
+  /** The row's cache extended by its tokens. */
+  kv: KvView;
+}
+
+function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
+/** Typed-array views over buffers that grow and are reused, so steady decoding allocates no big arrays. */
+class BufferPool {
+  private readonly buffers = new Map<string, ArrayBuffer>();
+  get<T extends Float32Array | Uint16Array | BigInt64Array>(
+    key: string, ctor: { new (b: ArrayBuffer, o: number, n: number): T; BYTES_PER_ELEMENT: number }, length: number,
+  ): T {
+    const bytes = Math.max(8, length * ctor.BYTES_PER_ELEMENT);
+    let buf = this.buffers.get(key);
+    if (!buf || buf.byteLength < bytes) {
+      buf = new ArrayBuffer(Math.max(bytes, (buf?.byteLength ?? 0) * 2));
+      this.buffers.set(key, buf);
+    }
+    return new ctor(buf, 0, length);
+  }
+}
+
+export class Forward {
+  private readonly pool = new BufferPool();
+  private readonly logitsScratch = new Map<number, Float32Array>();
+
+  constructor(private readonly session: ort.InferenceSession, readonly layout: DecoderLayout, private readonly padId: number) {}
+
+  async run(rows: readonly ForwardRow[]): Promise<ForwardResult[]> {
+    if (rows.length === 0) return [];
+    if (this.layout.hasPositionIds) return this.runPadded(rows);
+    // Without position_ids the model numbers new tokens from the padded past length, so each pass may only hold
+    // rows whose pasts are equally long.
+    const groups = new Map<number, number[]>();
+    rows.forEach((r, i) => {
+      const p = r.past?.length ?? 0;
+      groups.set(p, [...(groups.get(p) ?? []), i]);
+    });
+    const out: ForwardResult[] = new Array(rows.length);
+    for (const idx of groups.values()) {
+      const res = await this.runPadded(idx.map((i) => rows[i]));
+      // Logit views would be overwritten by the next group's pass: copy them out.
+      idx.forEach((i, j) => {
+        out[i] = {
+          ...res[j],
+          logits: Float32Array.from(res[j].logits),
+          allLogits: res[j].allLogits && Float32Array.from(res[j].allLogits!),
+        };
+      });
+    }
+    return out;
+  }
+
+  private async runPadded(rows: readonly ForwardRow[]): Promise<ForwardResult[]> {
+    const { kv, vocabSize, pastNames, presentNames } = this.layout;
+    const B = rows.length;
+    const P = Math.max(...rows.map((r) => r.past?.length ?? 0));
+    const C = Math.max(...rows.map((r) => r.tokens.length));
+    const T = P + C;
+
+    const ids = this.pool.get('ids', BigInt64Array, B * C).fill(BigInt(this.padId));
+    const mask = this.pool.get('mask', BigInt64Array, B * T).fill(0n);
+    const positions = this.pool.get('pos', BigInt64Array, B * C).fill(0n);
+    const pastSize = B * kv.heads * P * kv.headDim;
+    const past: KvArray[] = pastNames.map((_, a) =>
+      kv.dtype === 'float16'
+        ? this.pool.get(`past${a}`, Uint16Array, pastSize).fill(0)
+        : this.pool.get(`past${a}`, Float32Array, pastSize).fill(0));
+
+    rows.forEach((r, i) => {
+      const p = r.past?.length ?? 0;
+      for (let j = 0; j < r.tokens.length; j++) {
+        ids[i * C + j] = BigInt(r.tokens[j]);
+        positions[i * C + j] = BigInt(p + j);
+        mask[i * T + P + j] = 1n;
+      }
+      for (let j = 0; j < p; j++) mask[i * T + j] = 1n;
+      if (r.past) writePast(kv, r.past, past, i, P);
+    });
+
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', ids, [B, C]),
+      attention_mask: new ort.Tensor('int64', mask, [B, T]),
+    };
+    if (this.layout.hasPositionIds) feeds.position_ids = new ort.Tensor('int64', positions, [B, C]);
+    pastNames.forEach((name, a) => { feeds[name] = new ort.Tensor(kv.dtype, past[a], [B, kv.heads, P, kv.headDim]); });
+
+    const out = await this.session.run(feeds);
+    const logits = this.floatLogits(out.logits, B * C * vocabSize);
+    const present = presentNames.map((n) => out[n].data as KvArray);
+
+    return rows.map((r, i) => {
+      const c = r.tokens.length;
+      const last = (i * C + c - 1) * vocabSize;
+      return {
+        logits: logits.subarray(last, last + vocabSize),
+        allLogits: r.allLogits ? logits.subarray(i * C * vocabSize, (i * C + c) * vocabSize) : undefined,
+        kv: appendKv(kv, r.past, present, i, T, P, c),
+      };
+    });
+  }
+
+  private floatLogits(t: ort.Tensor, size: number): Float32Array {
+    if (t.data instanceof Float32Array) return t.data;
+    const src = t.data as ArrayLike<number>;
+    let dst = this.logitsScratch.get(0);
+    if (!dst || dst.length < size) { dst = new Float32Array(size); this.logitsScratch.set(0, dst); }
+    const view = dst.subarray(0, size);
+    if (src instanceof Uint16Array) for (let i = 0; i < size; i++) view[i] = halfToFloat(src[i]);
+    else for (let i = 0; i < size; i++) view[i] = src[i];
+    return view;
+  }
+}
