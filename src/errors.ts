@@ -42,3 +42,8 @@ export class RuntimeError extends PadellmError {
 export class BadInputError extends PadellmError {
   constructor(code: string, message: string, options?: { cause?: unknown }) { super(code, message, options); }
 }
+
+/** The schema registry could not be reached or answered with a server error; retried, never dead-lettered. */
+export class RegistryUnavailableError extends PadellmError {
+  constructor(message: string, options?: { cause?: unknown }) { super('PADELLM_REGISTRY_UNAVAILABLE', message, options); }
+}
