@@ -90,8 +90,9 @@ def make(name: str, tok: Tokenizer, work: Path) -> dict:
     if (out / "model.onnx_data").exists():
         raise SystemExit(f"{name}: export wrote external data; the fixture must be a single file")
     tok.save(str(dest / "tokenizer.json"))
+    bundle.quantize_int8(dest / "model.onnx", dest / "model.int8.onnx")
     meta = bundle.write_padellm_json(dest, f"fixture-{name}", "1.0.0", family, eos="</s>", pad="<pad>", bos=None,
-                                     max_positions=MAX_POSITIONS)
+                                     max_positions=MAX_POSITIONS, has_int8=True)
     bundle.check_bundle(dest)
 
     arch = meta["architecture"]
@@ -103,6 +104,16 @@ def make(name: str, tok: Tokenizer, work: Path) -> dict:
         **{f"onnx_{k}": v for k, v in checks.padding_invariance(onnx_dec, vocab).items()},
         **{f"torch_{k}": v for k, v in checks.padding_invariance(torch_dec, vocab).items()},
     }
+    int8_dec = checks.OnnxDecoder(dest / "model.int8.onnx", arch)
+    results["int8_cache_equals_recompute"] = checks.cache_equals_recompute(int8_dec, vocab)
+    results.update({f"int8_{k}": v for k, v in checks.padding_invariance(int8_dec, vocab).items()})
+    # Not pass/fail: how far quantization moves the logits of these random weights.
+    int8_vs_fp32 = checks.onnx_vs_torch(int8_dec, onnx_dec, vocab)
+    # Not shipped: the dynamic-quantization alternative, measured to show why it is not used.
+    bundle.quantize_dynamic_int8(dest / "model.onnx", work / f"{name}.dynamic-int8.onnx")
+    dynamic_dec = checks.OnnxDecoder(work / f"{name}.dynamic-int8.onnx", arch)
+    dynamic = {"cache_equals_recompute": checks.cache_equals_recompute(dynamic_dec, vocab),
+               **checks.padding_invariance(dynamic_dec, vocab)}
     verdict = checks.summarize(results)
     import onnx
     graph = onnx.load(str(dest / "model.onnx")).graph
@@ -114,6 +125,8 @@ def make(name: str, tok: Tokenizer, work: Path) -> dict:
         "onnx_inputs": [i.name for i in graph.input],
         "onnx_outputs": [o.name for o in graph.output],
         "tolerance": checks.TOLERANCE,
+        "int8_vs_fp32_max_abs_logit_diff": int8_vs_fp32,
+        "not_shipped_dynamic_int8": dynamic,
         "results": results,
         "pass": verdict,
         "versions": versions(),
@@ -138,6 +151,7 @@ CHECK_TEXT = {
     "onnx_vs_torch_no_past": "ONNX Runtime vs PyTorch, one pass, empty past (logits and present.*)",
     "onnx_vs_torch_with_past": "ONNX Runtime vs PyTorch, continuation with past (logits and present.*)",
     "onnx_cache_equals_recompute": "prefix, then continuation through the cache == one full pass",
+    "int8_cache_equals_recompute": "int8: prefix, then continuation through the cache == one full pass",
     "pad_in_past": "masked pad at the end of the past (short row in a batch), then continue",
     "pad_in_pass": "masked pad between two spans inside one pass, explicit position_ids",
     "left_pad": "left padding in a prefill (fully masked pad rows), then continue through that cache",
@@ -156,10 +170,12 @@ def readme(report: dict, meta: dict, config) -> str:
 
     rows = [row(k, CHECK_TEXT[k]) for k in ("onnx_vs_torch_no_past", "onnx_vs_torch_with_past",
                                             "onnx_cache_equals_recompute")]
-    for backend in ("onnx", "torch"):
+    rows.append(row("int8_cache_equals_recompute", "int8: " + CHECK_TEXT["onnx_cache_equals_recompute"]))
+    for backend in ("onnx", "int8", "torch"):
         for k in ("pad_in_past", "pad_in_pass", "left_pad", "left_pad_cache_finite", "unmasked_control"):
             rows.append(row(f"{backend}_{k}", f"{backend}: {CHECK_TEXT[k]}"))
     arch = meta["architecture"]
+    i8, dyn = report["int8_vs_fp32_max_abs_logit_diff"], report["not_shipped_dynamic_int8"]
     hidden = getattr(config, "hidden_size", getattr(config, "n_embd", None))
     heads = getattr(config, "num_attention_heads", getattr(config, "n_head", None))
     holds = all(ok[f"onnx_{k}"] for k in ("pad_in_past", "pad_in_pass", "left_pad", "left_pad_cache_finite"))
@@ -187,6 +203,12 @@ the engine against a real export of this architecture. Built by `scripts/make-fi
 Padding anywhere, masked by `attention_mask` with explicit `position_ids`, **{'holds' if holds else 'does NOT hold'}**
 for this export.
 
+`model.int8.onnx` is weight-only int8 (onnxruntime `MatMulNBitsQuantizer`, bits 8, block 32; `Gemm` nodes stay
+float): it differs from `model.onnx` by at most {i8['no_past']:.3g} (one pass) / {i8['with_past']:.3g} (continuation) in
+logits and cache on random inputs (not a check: these weights are random). `quantize_dynamic` was measured and NOT
+used: its per-tensor activation scales make a row depend on the rest of the pass (cache vs recompute
+{dyn['cache_equals_recompute']:.3g}, masked pad inside a pass {dyn['pad_in_pass']:.3g}).
+
 Versions: {', '.join(f'{k} {v}' for k, v in report['versions'].items())}.
 """
 
@@ -206,7 +228,8 @@ def main() -> None:
                 print(f"  {key:40s} {value!s:>24}  {'ok' if report['pass'][key] else 'FAIL'}")
             if size > 2 * 2**20:
                 failed.append(f"{name}: model.onnx over 2 MiB")
-            core = ("onnx_vs_torch_no_past", "onnx_vs_torch_with_past", "onnx_cache_equals_recompute")
+            core = ("onnx_vs_torch_no_past", "onnx_vs_torch_with_past", "onnx_cache_equals_recompute",
+                    "int8_cache_equals_recompute")
             failed += [f"{name}: {k}" for k in core if not report["pass"][k]]
     if failed:
         raise SystemExit("FAILED: " + "; ".join(failed))
