@@ -72,3 +72,9 @@ export interface EngineOptions {
   /** Scheduler: how long the first queued request may wait for company before a pass starts, ms. */
   maxWaitMs?: number;
 }
+
+// Added by the engine: optional request knobs (defaults keep the contract above unchanged).
+export interface AnnotateRequest {
+  /** Apply PaDeLLM de-duplication across labels (default true). Evaluation turns it off to measure both ways. */
+  dedup?: boolean;
+}

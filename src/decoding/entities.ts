@@ -1,0 +1,23 @@
+// Generated mentions -> entities: align each label's mentions to the text, then (optionally) de-duplicate.
+import type { Entity } from '../engine/types.js';
+import { alignLabelMentions } from './align.js';
+import { dedup } from './dedup.js';
+import type { GeneratedMention } from './task.js';
+
+export function toEntities(
+  text: string, mentions: readonly GeneratedMention[], labelOrder: readonly string[], withDedup: boolean,
+): { entities: Entity[]; unaligned: number } {
+  const entities: Entity[] = [];
+  for (const label of labelOrder) {
+    const own = mentions.filter((m) => m.label === label);
+    const spans = alignLabelMentions(text, own.map((m) => m.text));
+    own.forEach((m, i) => {
+      const s = spans[i];
+      entities.push({ label, text: m.text, start: s?.start ?? null, end: s?.end ?? null, score: m.score });
+    });
+  }
+  const kept = withDedup ? dedup(entities, labelOrder) : entities;
+  const order = new Map(labelOrder.map((l, i) => [l, i]));
+  kept.sort((a, b) => (a.start ?? Infinity) - (b.start ?? Infinity) || order.get(a.label)! - order.get(b.label)!);
+  return { entities: kept, unaligned: kept.filter((e) => e.start === null).length };
+}

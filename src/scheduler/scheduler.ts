@@ -1,0 +1,133 @@
+// One decode loop with continuous batching: the rows of every admitted request share forward passes, so new
+// messages' prefills ride along with other messages' decode steps, and a request resolves as soon as it is done.
+import type { DecodeTask, KvHandle, StepOutput } from '../decoding/task.js';
+
+export interface SchedulerOptions {
+  maxRowsPerPass: number;
+  maxTokensPerPass: number;
+  /** How long the first request after an idle spell waits for company, ms. */
+  maxWaitMs: number;
+}
+
+export interface PassRunner<K> {
+  run(rows: ReadonlyArray<{ tokens: readonly number[]; past: K | null }>): Promise<Array<StepOutput<K>>>;
+}
+
+export interface TaskStats { tokensForwarded: number; passes: number; queueMs: number; decodeMs: number }
+
+interface Tracked<K> {
+  task: DecodeTask<K>;
+  stats: TaskStats;
+  admittedAt: number;
+  lastPass: number;
+  resolve(stats: TaskStats): void;
+  reject(err: unknown): void;
+}
+
+interface PendingRow<K> { owner: Tracked<K>; row: ReturnType<DecodeTask<K>['takeRows']>[number] }
+
+export class Scheduler<K extends KvHandle> {
+  /** Rows waiting for a pass, oldest first: a row skipped for the budget is at the head next time. */
+  private pending: PendingRow<K>[] = [];
+  private wake: (() => void) | null = null;
+  private running = false;
+  private passNo = 0;
+  private inflightCount = 0;
+
+  constructor(private readonly runner: PassRunner<K>, private readonly opts: SchedulerOptions) {}
+
+  inflight(): number { return this.inflightCount; }
+
+  submit(task: DecodeTask<K>): Promise<TaskStats> {
+    return new Promise((resolve, reject) => {
+      const owner: Tracked<K> = {
+        task, admittedAt: performance.now(), lastPass: -1, resolve, reject,
+        stats: { tokensForwarded: 0, passes: 0, queueMs: 0, decodeMs: 0 },
+      };
+      this.inflightCount++;
+      if (!this.collect(owner)) return;
+      this.wake?.();
+      if (!this.running) void this.loop();
+    });
+  }
+
+  /** Moves the task's new rows into the queue; settles it when finished. Returns false when it settled. */
+  private collect(owner: Tracked<K>): boolean {
+    for (const row of owner.task.takeRows()) this.pending.push({ owner, row });
+    if (!owner.task.finished) return true;
+    owner.stats.decodeMs = performance.now() - owner.admittedAt;
+    if (owner.lastPass < 0) owner.stats.queueMs = owner.stats.decodeMs;
+    this.inflightCount--;
+    owner.resolve(owner.stats);
+    return false;
+  }
+
+  private async loop(): Promise<void> {
+    this.running = true;
+    try {
+      if (this.opts.maxWaitMs > 0) await this.waitForCompany();
+      while (this.pending.length > 0) await this.pass(this.pick());
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async waitForCompany(): Promise<void> {
+    const until = performance.now() + this.opts.maxWaitMs;
+    while (this.pending.length < this.opts.maxRowsPerPass) {
+      const left = until - performance.now();
+      if (left <= 0) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { this.wake = null; resolve(); }, left);
+        this.wake = () => { clearTimeout(timer); this.wake = null; resolve(); };
+      });
+    }
+  }
+
+  /** Oldest rows first within the row and token budgets; the head row always goes, however long. */
+  private pick(): PendingRow<K>[] {
+    const chosen: PendingRow<K>[] = [];
+    const rest: PendingRow<K>[] = [];
+    let tokens = 0;
+    for (const p of this.pending) {
+      const fits = chosen.length < this.opts.maxRowsPerPass && tokens + p.row.tokens.length <= this.opts.maxTokensPerPass;
+      if (chosen.length === 0 || fits) { chosen.push(p); tokens += p.row.tokens.length; } else rest.push(p);
+    }
+    this.pending = rest;
+    return chosen;
+  }
+
+  private async pass(chosen: PendingRow<K>[]): Promise<void> {
+    const passNo = ++this.passNo;
+    const started = performance.now();
+    const owners = new Set<Tracked<K>>();
+    for (const { owner, row } of chosen) {
+      if (owner.lastPass < 0) owner.stats.queueMs = started - owner.admittedAt;
+      if (owner.lastPass !== passNo) { owner.stats.passes++; owner.lastPass = passNo; }
+      owner.stats.tokensForwarded += row.tokens.length;
+      owners.add(owner);
+    }
+    let outputs: Array<StepOutput<K>>;
+    try {
+      outputs = await this.runner.run(chosen.map((p) => p.row));
+    } catch (err) {
+      this.fail(owners, err);
+      return;
+    }
+    const failed = new Map<Tracked<K>, unknown>();
+    chosen.forEach((p, i) => {
+      if (failed.has(p.owner)) return;
+      try { p.row.done(outputs[i]); } catch (err) { failed.set(p.owner, err); }
+    });
+    for (const [owner, err] of failed) this.fail(new Set([owner]), err);
+    for (const owner of owners) if (!failed.has(owner)) this.collect(owner);
+  }
+
+  private fail(owners: Set<Tracked<K>>, err: unknown): void {
+    this.pending = this.pending.filter((p) => !owners.has(p.owner));
+    for (const owner of owners) {
+      this.inflightCount--;
+      owner.reject(err);
+    }
+  }
+}
