@@ -23,11 +23,10 @@ sys.path.insert(0, str(ROOT / "training" / "hf"))
 import torch  # noqa: E402
 from optimum.exporters.onnx import main_export  # noqa: E402
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers  # noqa: E402
-from transformers import (GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM,  # noqa: E402
-                          PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM)
 
 import bundle  # noqa: E402
 import checks  # noqa: E402
+import tiny_model  # noqa: E402
 
 FIXTURES = ROOT / "test" / "fixtures" / "models"
 CORPUS = FIXTURES / "tokenizer-corpus.txt"
@@ -52,32 +51,15 @@ def train_tokenizer() -> Tokenizer:
     return tok
 
 
-def build_model(family: str, vocab: int):
-    ids = dict(vocab_size=vocab, pad_token_id=0, bos_token_id=1, eos_token_id=2, initializer_range=INIT_RANGE)
-    if family == "qwen2":
-        return Qwen2ForCausalLM(Qwen2Config(hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                                            num_attention_heads=4, num_key_value_heads=2,
-                                            max_position_embeddings=MAX_POSITIONS, tie_word_embeddings=False, **ids))
-    if family == "gpt2":
-        return GPT2LMHeadModel(GPT2Config(n_embd=64, n_layer=2, n_head=4, n_positions=MAX_POSITIONS, **ids))
-    if family == "llama":
-        return LlamaForCausalLM(LlamaConfig(hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                                            num_attention_heads=4, num_key_value_heads=4,
-                                            max_position_embeddings=MAX_POSITIONS, tie_word_embeddings=False, **ids))
-    raise ValueError(family)
-
-
 FIXTURE_FAMILIES = {"qwen2": "qwen2", "gpt2": "gpt2", "tiny-llama": "llama"}
 
 
 def make(name: str, tok: Tokenizer, work: Path) -> dict:
     family = FIXTURE_FAMILIES[name]
     torch.manual_seed(SEED)
-    model = build_model(family, tok.get_vocab_size()).eval()
+    model = tiny_model.build_model(family, tok.get_vocab_size(), MAX_POSITIONS, INIT_RANGE).eval()
     src = work / f"{name}-hf"
-    model.save_pretrained(src)
-    PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="<pad>", bos_token="<s>",
-                            eos_token="</s>").save_pretrained(src)
+    tiny_model.save(model, tok, src)
     out = work / f"{name}-onnx"
     # no_post_process: keep the plain with-past decoder (no merged model with a use_cache_branch input).
     main_export(str(src), output=str(out), task="text-generation-with-past", no_post_process=True, device="cpu")

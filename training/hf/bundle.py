@@ -97,7 +97,8 @@ def token_ids(tokenizer: Tokenizer, eos: str, pad: str | None, bos: str | None) 
 
 
 def write_padellm_json(bundle: Path, name: str, version: str, family: str, *, eos: str, pad: str | None,
-                       bos: str | None, max_positions: int, has_int8: bool = False) -> dict:
+                       bos: str | None, max_positions: int, has_int8: bool = False, labels: list[str] = LABELS,
+                       templates: dict = TEMPLATES, limits: dict = LIMITS) -> dict:
     tokenizer = Tokenizer.from_file(str(bundle / FILES["tokenizer"]))
     files = dict(FILES)
     if not has_int8:
@@ -105,10 +106,10 @@ def write_padellm_json(bundle: Path, name: str, version: str, family: str, *, eo
     doc = {
         "name": name,
         "version": version,
-        "labels": LABELS,
-        "templates": TEMPLATES,
+        "labels": labels,
+        "templates": templates,
         "tokens": token_ids(tokenizer, eos, pad, bos),
-        "limits": {**LIMITS, "max_positions": max_positions},
+        "limits": {**limits, "max_positions": max_positions},
         "architecture": read_architecture(bundle / FILES["model"], family),
         "files": files,
     }
