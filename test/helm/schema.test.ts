@@ -47,3 +47,7 @@ test('avro without a registry is refused', () => {
 test('a PVC model source without a claim is refused', () => {
   assert.match(renderFailure([], ['model.source=pvc']), /claimName/);
 });
+
+test('a client certificate without its key is refused', () => {
+  assert.match(renderFailure(['external-model-values.yaml'], ['kafka.tls.keyKey=']), /certKey and kafka\.tls\.keyKey/);
+});

@@ -85,6 +85,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if and .Values.kafka.tls.existingSecret (not .Values.kafka.tls.enabled) }}
 {{- fail "kafka.tls.existingSecret is set but kafka.tls.enabled is false" }}
 {{- end }}
+{{- if and .Values.kafka.tls.existingSecret (ne (empty .Values.kafka.tls.certKey) (empty .Values.kafka.tls.keyKey)) }}
+{{- fail "mutual TLS needs both kafka.tls.certKey and kafka.tls.keyKey (or neither)" }}
+{{- end }}
 {{- if and (or (eq .Values.kafka.inputFormat "avro") (eq .Values.kafka.outputFormat "avro")) (not .Values.schemaRegistry.url) }}
 {{- fail "avro input or output format needs schemaRegistry.url" }}
 {{- end }}
