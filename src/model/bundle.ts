@@ -75,7 +75,7 @@ const schema = {
       type: 'object',
       required: ['model', 'tokenizer'],
       properties: {
-        model: { type: 'string' }, model_int8: { type: ['string', 'null'] }, tokenizer: { type: 'string' },
+        model: { type: 'string' }, model_int8: { anyOf: [{ type: 'string' }, { type: 'null' }] }, tokenizer: { type: 'string' },
       },
     },
   },
