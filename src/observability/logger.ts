@@ -20,8 +20,10 @@ export function kafkaLogCreator(logger: Logger): logCreator {
   const child = logger.child({ component: 'kafkajs' });
   return () => ({ namespace, level, log }) => {
     const { message, ...extra } = log;
-    // kafkajs logs every retried request at ERROR; its own retry layer handles them, so they are warnings to us.
-    const name = LEVELS[level] === 'error' && extra.retryCount !== undefined ? 'warn' : LEVELS[level] ?? 'info';
+    // kafkajs logs every failed request (Connection) and every retry at ERROR; its retry layer and ours handle
+    // them, so they are warnings: what is still failing after the retries is logged as an error by the processor.
+    const retried = namespace === 'Connection' || extra.retryCount !== undefined;
+    const name = LEVELS[level] === 'error' && retried ? 'warn' : LEVELS[level] ?? 'info';
     child[name]({ namespace, ...extra }, message);
   };
 }

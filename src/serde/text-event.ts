@@ -17,7 +17,7 @@ export type InputFormat = 'json' | 'avro' | 'text';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-const validateJson = new Ajv({ allErrors: true }).compile({
+const validateJson = new Ajv({ allErrors: true, allowUnionTypes: true }).compile({
   type: 'object',
   required: ['text'],
   properties: {

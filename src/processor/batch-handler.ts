@@ -1,0 +1,68 @@
+// The consumer's eachBatch: records go to the engine as admission allows (many messages share forward passes),
+// their outputs reach the writer in partition order, and each offset is resolved only once its output committed.
+import type { EachBatchPayload } from 'kafkajs';
+import type { OutputWriter } from '../transport/output-writer.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Admission } from './admission.js';
+import { processRecord, type RecordContext } from './record.js';
+
+export interface BatchHandlerDeps {
+  record: RecordContext;
+  admission: Admission;
+  writer: OutputWriter;
+  logger: Logger;
+  metrics: Metrics;
+  signal: AbortSignal;
+}
+
+/** kafkajs only sends a heartbeat when its interval has passed, so asking often costs nothing. */
+const HEARTBEAT_POLL_MS = 1000;
+
+export function createBatchHandler(deps: BatchHandlerDeps) {
+  const { record, admission, writer, metrics, signal } = deps;
+  return async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
+    const { topic, partition } = batch;
+    metrics.batchSize.observe(batch.messages.length);
+    metrics.consumerLag.set({ topic, partition }, Number(batch.offsetLag()));
+    let failure: unknown;
+    const fail = (error: unknown) => { failure ??= error; };
+    const beats = setInterval(() => heartbeat().catch(fail), HEARTBEAT_POLL_MS);
+    const committed: Promise<void>[] = [];
+    let inOrder: Promise<void> = Promise.resolve();
+    try {
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale() || failure !== undefined || signal.aborted) break;
+        const takenAt = performance.now();
+        await admission.acquire(signal);
+        metrics.inflight.set(admission.inflight);
+        metrics.recordsIn.inc({ topic });
+        const output = processRecord(record, { topic, partition, message, takenAt }).finally(() => {
+          admission.release();
+          metrics.inflight.set(admission.inflight);
+        });
+        output.catch(fail);
+        inOrder = inOrder.then(async () => {
+          const item = await output;
+          if (failure !== undefined) return; // an earlier record failed: this one is consumed again after the retry
+          const done = writer.append(item).then(() => {
+            resolveOffset(message.offset);
+            metrics.recordsOut.inc({ topic: item.records[0].topic });
+            metrics.endToEndMs.observe(Math.max(0, Date.now() - Number(message.timestamp)));
+          });
+          done.catch(fail);
+          committed.push(done);
+        }).catch(fail);
+      }
+      await inOrder;
+      await Promise.allSettled(committed);
+    } catch (error) {
+      fail(error);
+      await inOrder;
+      await Promise.allSettled(committed);
+    } finally {
+      clearInterval(beats);
+    }
+    if (failure !== undefined && !signal.aborted) throw failure;
+  };
+}

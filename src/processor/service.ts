@@ -1,0 +1,194 @@
+// The processor's lifecycle: probes and metrics first, then the engine, the registry, Kafka; and a bounded,
+// orderly stop (stop fetching, commit or abort what is in flight, leave the group, close the engine).
+import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import type { Server } from 'node:http';
+import type { Config } from '../config/config.js';
+import { redactConfig } from '../config/config.js';
+import type { Engine, EngineOptions } from '../engine/types.js';
+import type { Logger } from '../observability/logger.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { startHttp } from '../observability/http.js';
+import { createRegistry, AvroReader, AvroWriter } from '../serde/registry.js';
+import { RegistryUnavailableError } from '../errors.js';
+import { createKafka } from '../transport/kafka-client.js';
+import { ensureTopics } from '../transport/topics.js';
+import { withBackoff } from '../transport/backoff.js';
+import { BatchPolicy } from '../transport/batch-policy.js';
+import { OutputWriter } from '../transport/output-writer.js';
+import { Admission } from './admission.js';
+import { createBatchHandler } from './batch-handler.js';
+
+export interface ProcessorDeps {
+  createEngine: (options: EngineOptions) => Promise<Engine>;
+  logger: Logger;
+  /** Tests run several processors in one process; each needs its own metrics registry. */
+  metrics?: Metrics;
+}
+
+export interface Processor {
+  /** Resolves once consuming has begun; retries outages of the broker and the registry until stop(). */
+  start(): Promise<void>;
+  /** The HTTP port, once start() has bound it. */
+  httpPort(): number;
+  readonly metrics: Metrics;
+  ready(): boolean;
+  /** Stops within config.shutdownTimeoutMs; resolves true when everything closed in time. */
+  stop(): Promise<boolean>;
+}
+
+/** Partitions handled at once; the engine batches across all of them. */
+const PARTITIONS_CONCURRENTLY = 8;
+
+export function createProcessor(config: Config, deps: ProcessorDeps): Processor {
+  const { logger } = deps;
+  const metrics = deps.metrics ?? createMetrics();
+  const stopping = new AbortController();
+  const signal = stopping.signal;
+  const state = { engine: false, producer: false, joined: false };
+  let engine: Engine | undefined;
+  let consumer: Consumer | undefined;
+  let writer: OutputWriter | undefined;
+  let http: { server: Server; port: number } | undefined;
+  const ready = () => state.engine && state.producer && state.joined && !signal.aborted;
+
+  const stop = async (): Promise<boolean> => {
+    if (signal.aborted) return true;
+    logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'stopping: no new fetches, finishing the open transaction');
+    stopping.abort(new Error('processor stopping'));
+    const orderly = (async () => {
+      await consumer?.stop();
+      await writer?.flush().catch(() => undefined);
+      await writer?.close();
+      await consumer?.disconnect(); // leaves the group
+      await engine?.close();
+      await new Promise<void>((resolve) => (http ? http.server.close(() => resolve()) : resolve()));
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const inTime = await Promise.race([
+      orderly.then(() => true, (error) => { logger.error({ err: error }, 'error while stopping'); return true; }),
+      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), config.shutdownTimeoutMs); }),
+    ]);
+    clearTimeout(timer);
+    if (inTime) logger.info('stopped');
+    else logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'stop timed out; uncommitted work will be consumed again');
+    http?.server.closeAllConnections();
+    return inTime;
+  };
+
+  const start = async (): Promise<void> => {
+    logger.info({ config: redactConfig(config) }, 'starting padellm run');
+    http = await startHttp(config.httpPort, metrics.registry, { healthy: () => !signal.aborted, ready });
+    logger.info({ port: http.port }, 'serving /metrics, /healthz, /readyz');
+    try {
+      engine = await deps.createEngine({
+        modelDir: config.modelDir, variant: config.modelVariant, executionProviders: config.executionProviders,
+        intraOpThreads: config.intraOpThreads, interOpThreads: config.interOpThreads, maxRowsPerPass: config.maxRowsPerPass,
+        maxTokensPerPass: config.maxTokensPerPass, maxWaitMs: config.maxWaitMs,
+      });
+      state.engine = true;
+      logger.info({ model: engine.model }, 'model loaded');
+
+      const registry = config.registryUrl ? createRegistry({
+        url: config.registryUrl, username: config.registryUsername, password: config.registryPassword,
+      }) : undefined;
+      const avroReader = config.inputFormat === 'avro' ? new AvroReader(registry!, config.registryUrl!) : undefined;
+      const avroWriter = config.outputFormat === 'avro' ? new AvroWriter(registry!, config.registryUrl!) : undefined;
+      if (avroWriter) {
+        const id = await withBackoff(() => avroWriter.register(config.outputTopic), {
+          what: `register ${config.outputTopic}-value in the schema registry at ${config.registryUrl}`, logger, signal,
+          retryable: (e) => e instanceof RegistryUnavailableError,
+        });
+        logger.info({ subject: `${config.outputTopic}-value`, id }, 'output schema registered');
+      }
+
+      const kafka = createKafka(config, logger);
+      const partitions = await withBackoff(async () => {
+        const admin = kafka.admin();
+        await admin.connect();
+        try {
+          return await ensureTopics(admin, config.inputTopic, [config.outputTopic, config.dlqTopic], logger);
+        } finally {
+          await admin.disconnect();
+        }
+      }, { what: `check topics on Kafka at ${config.brokers.join(',')}`, logger, signal });
+
+      const connectProducer = () => withBackoff(async () => {
+        const producer = createProducer(kafka, config);
+        await producer.connect();
+        return producer;
+      }, { what: `connect the ${config.delivery} producer`, logger, signal });
+      const producer = await connectProducer();
+      state.producer = true;
+
+      consumer = kafka.consumer({
+        groupId: config.groupId,
+        readUncommitted: false,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3_000,
+        retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 8, restartOnFailure: async () => !signal.aborted },
+      });
+      const activeConsumer = consumer;
+      let firstProducer: Producer | undefined = producer;
+      writer = new OutputWriter({
+        delivery: config.delivery, groupId: config.groupId, logger, metrics,
+        policy: new BatchPolicy({ maxRecords: config.commitMaxRecords, maxBytes: config.commitMaxBytes, maxDelayMs: config.commitIntervalMs }),
+        connectProducer: async () => {
+          const reuse = firstProducer;
+          firstProducer = undefined;
+          state.producer = false;
+          const connected = reuse ?? await connectProducer();
+          state.producer = true;
+          return connected;
+        },
+        commitOffsets: (offsets) => activeConsumer.commitOffsets(offsets),
+      });
+      const admission = new Admission(config.maxInflight, {
+        onFull: () => { metrics.paused.set(1); activeConsumer.pause([{ topic: config.inputTopic }]); },
+        onAvailable: () => { metrics.paused.set(0); activeConsumer.resume([{ topic: config.inputTopic }]); },
+      });
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        state.joined = true;
+        logger.info({ memberId: payload.memberId, assignment: payload.memberAssignment }, 'joined consumer group');
+      });
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        state.joined = false;
+        logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed; rejoining');
+      });
+      consumer.on(consumer.events.DISCONNECT, () => { state.joined = false; });
+
+      await withBackoff(async () => {
+        await activeConsumer.connect();
+        await activeConsumer.subscribe({ topics: [config.inputTopic], fromBeginning: true });
+      }, { what: `join group ${config.groupId}`, logger, signal });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY,
+        eachBatch: createBatchHandler({
+          admission, writer, logger, metrics, signal,
+          record: {
+            engine, inputFormat: config.inputFormat, outputFormat: config.outputFormat, outputTopic: config.outputTopic,
+            dlqTopic: config.dlqTopic, outputPartitions: partitions.get(config.outputTopic)!, maxTextChars: config.maxTextChars,
+            avroReader, avroWriter, logger, metrics, signal,
+          },
+        }),
+      });
+    } catch (error) {
+      if (!signal.aborted) {
+        await stop();
+        throw error;
+      }
+    }
+  };
+
+  return { start, stop, ready, metrics, httpPort: () => http?.port ?? 0 };
+}
+
+function createProducer(kafka: Kafka, config: Config): Producer {
+  // Records carry explicit partitions; the partitioner only matters for none of them.
+  const createPartitioner = Partitioners.DefaultPartitioner;
+  if (config.delivery === 'at-least-once') return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner });
+  return kafka.producer({ createPartitioner,
+    transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000,
+  });
+}

@@ -1,0 +1,146 @@
+// Writes the outputs of consumed records and commits their offsets: with --delivery exactly-once both go in one
+// Kafka transaction (sendOffsets), so a crash leaves either both or neither; with at-least-once the records are
+// sent first and the offsets committed after. Outputs are batched per the BatchPolicy; one flush at a time, in
+// the order items were appended, so the outputs of one partition keep its order.
+import type { Message, Producer, TopicMessages, TopicPartitionOffsetAndMetadata } from 'kafkajs';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Delivery } from '../config/config.js';
+import { BatchPolicy } from './batch-policy.js';
+
+export interface OutputRecord {
+  topic: string;
+  message: Message;
+}
+
+export interface OutputItem {
+  /** The consumed record these outputs answer; its offset + 1 is committed with them. */
+  source: { topic: string; partition: number; offset: string };
+  records: OutputRecord[];
+}
+
+interface Pending {
+  item: OutputItem;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export interface OutputWriterOptions {
+  delivery: Delivery;
+  groupId: string;
+  policy: BatchPolicy;
+  /** A connected producer (transactional for exactly-once); called again after a failed flush to start afresh. */
+  connectProducer: () => Promise<Producer>;
+  /** Commits offsets outside a transaction (at-least-once). */
+  commitOffsets: (offsets: TopicPartitionOffsetAndMetadata[]) => Promise<void>;
+  logger: Logger;
+  metrics?: Metrics;
+}
+
+const messageBytes = (m: Message) => (m.value?.length ?? 0) + (m.key?.length ?? 0);
+
+export class OutputWriter {
+  private pending: Pending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private producer: Producer | undefined;
+
+  constructor(private readonly options: OutputWriterOptions) {}
+
+  /** Queues the outputs of one consumed record; resolves once they and its offset are committed. */
+  append(item: OutputItem): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ item, resolve, reject });
+      this.options.policy.add(item.records.length, item.records.reduce((n, r) => n + messageBytes(r.message), 0));
+      if (this.options.policy.full()) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.options.policy.dueInMs());
+    });
+  }
+
+  /** Commits everything queued so far; resolves when that flush is done (its failures reach the appenders). */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    this.options.policy.reset();
+    if (batch.length === 0) return this.chain;
+    this.chain = this.chain.then(() => this.commit(batch));
+    return this.chain;
+  }
+
+  /** Fails everything queued and not yet flushing (their partitions were lost or the process is stopping). */
+  discard(reason: Error): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const p of this.pending) p.reject(reason);
+    this.pending = [];
+    this.options.policy.reset();
+  }
+
+  async close(): Promise<void> {
+    await this.chain;
+    await this.producer?.disconnect();
+    this.producer = undefined;
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    const { delivery, groupId, logger, metrics } = this.options;
+    const topicMessages = groupByTopic(batch.flatMap((p) => p.item.records));
+    const offsets = nextOffsets(batch.map((p) => p.item.source));
+    try {
+      this.producer ??= await this.options.connectProducer();
+      if (delivery === 'exactly-once') {
+        const txn = await this.producer.transaction();
+        try {
+          await txn.sendBatch({ topicMessages, acks: -1 });
+          await txn.sendOffsets({ consumerGroupId: groupId, topics: offsets });
+          await txn.commit();
+        } catch (error) {
+          metrics?.transactionsAborted.inc();
+          await txn.abort().catch((abortError) => logger.warn({ err: abortError }, 'transaction abort failed'));
+          throw error;
+        }
+      } else {
+        await this.producer.sendBatch({ topicMessages, acks: -1 });
+        await this.options.commitOffsets(offsets.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, ...p }))));
+      }
+    } catch (error) {
+      logger.error({ err: error, records: batch.length }, 'writing outputs failed; their inputs will be consumed again');
+      // A producer whose transaction failed may be stuck mid-state; the next flush starts a fresh one (which also
+      // fences and aborts whatever this one left open).
+      const broken = this.producer;
+      this.producer = undefined;
+      await broken?.disconnect().catch(() => undefined);
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    metrics?.transactionSize.observe(batch.length);
+    for (const p of batch) p.resolve();
+  }
+}
+
+function groupByTopic(records: OutputRecord[]): TopicMessages[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const r of records) {
+    const list = byTopic.get(r.topic) ?? [];
+    list.push(r.message);
+    byTopic.set(r.topic, list);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+function nextOffsets(sources: OutputItem['source'][]) {
+  const next = new Map<string, { topic: string; partition: number; offset: bigint }>();
+  for (const s of sources) {
+    const key = `${s.topic}\u0000${s.partition}`;
+    const offset = BigInt(s.offset) + 1n;
+    const seen = next.get(key);
+    if (!seen || seen.offset < offset) next.set(key, { topic: s.topic, partition: s.partition, offset });
+  }
+  const topics = new Map<string, { partition: number; offset: string }[]>();
+  for (const { topic, partition, offset } of next.values()) {
+    topics.set(topic, [...(topics.get(topic) ?? []), { partition, offset: offset.toString() }]);
+  }
+  return [...topics].map(([topic, partitions]) => ({ topic, partitions }));
+}
