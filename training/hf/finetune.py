@@ -90,7 +90,7 @@ def main() -> None:
         learning_rate=args.lr, per_device_train_batch_size=args.batch_size, per_device_eval_batch_size=args.batch_size,
         gradient_accumulation_steps=args.grad_accum, bf16=args.bf16, logging_steps=10, save_strategy="no",
         eval_strategy="epoch" if evaluation else "no", report_to=[], seed=args.seed,
-        remove_unused_columns=False, lr_scheduler_type="cosine", warmup_ratio=0.03)
+        remove_unused_columns=False, lr_scheduler_type="cosine", warmup_ratio=0.03, disable_tqdm=True)
     trainer = Trainer(model=model, args=training_args, train_dataset=train, eval_dataset=evaluation,
                       data_collator=collate(ids["pad_id"]))
     result = trainer.train()
