@@ -114,8 +114,37 @@ def make(name: str, tok: Tokenizer, work: Path) -> dict:
         "versions": versions(),
     }
     (dest / "verification.json").write_text(json.dumps(report, indent=2) + "\n")
+    (dest / "reference.json").write_text(json.dumps(reference(tok, onnx_dec), indent=1) + "\n")
     (dest / "README.md").write_text(readme(report, meta, model.config))
     return report
+
+
+REFERENCE_TEXTS = ["\n", "text:\n", "\nentity type:\n", "\n\n<num>", "<mention ", ">", "ORG", "MISC", " ",
+                   "Zoë Quinlan joined Fernhill Robotics in Tallinn on 2023-04-18.", "12345",
+                   "Ünïcødé ✓ 😀 東京 Київ", "  two  spaces\tand a tab", ""]
+
+
+def reference(tok: Tokenizer, dec) -> dict:
+    """Expected outputs from Python (tokenizers + onnxruntime) for the JavaScript side to reproduce:
+    token ids of some strings, the last-position logits of one prefill, and a greedy continuation."""
+    import numpy as np
+    prompt = tok.encode("text:\nNew data from Oslo\nentity type:\nLOC\n\n<num>", add_special_tokens=False).ids
+    ids = np.array([prompt], np.int64)
+    n = len(prompt)
+    logits, past = dec(ids, np.ones((1, n), np.int64), np.arange(n, dtype=np.int64)[None])
+    generated, last = [], logits[0, -1]
+    for step in range(8):
+        nxt = int(np.argmax(last))
+        generated.append(nxt)
+        out, past = dec(np.array([[nxt]], np.int64), np.ones((1, n + step + 1), np.int64),
+                        np.array([[n + step]], np.int64), past)
+        last = out[0, -1]
+    return {
+        "tokenization": [{"text": t, "ids": tok.encode(t, add_special_tokens=False).ids} for t in REFERENCE_TEXTS],
+        "prefill": {"input_ids": prompt, "last_logits": [round(float(x), 6) for x in logits[0, -1]]},
+        "greedy": {"input_ids": prompt, "generated": generated,
+                   "note": "argmax of each step through the KV cache, position_ids continuing, mask all ones"},
+    }
 
 
 def versions() -> dict:
