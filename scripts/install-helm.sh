@@ -4,7 +4,13 @@
 set -euo pipefail
 
 HELM_VERSION="${HELM_VERSION:-v3.22.0}"
-BIN_DIR="${GOBIN:-$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin}"
+if [ -n "${GOBIN:-}" ]; then
+  BIN_DIR="$GOBIN"
+else
+  gopath="$(go env GOPATH 2>/dev/null || true)"
+  gopath="${gopath:-$HOME/go}"
+  BIN_DIR="${gopath%%:*}/bin"   # go install uses the first GOPATH entry
+fi
 
 if [ -x "$BIN_DIR/helm" ] && "$BIN_DIR/helm" version --template '{{.Version}}' 2>/dev/null | grep -qx "$HELM_VERSION"; then
   echo "helm $HELM_VERSION already at $BIN_DIR/helm"
