@@ -3,7 +3,7 @@
 #   docker build -t padellm-stream:0.1.0 .
 #   docker build --build-arg VARIANT=cuda -t padellm-stream:0.1.0-cuda .
 # The CUDA image runs ONNX Runtime's CUDA execution provider: CUDA 12 + cuDNN 9 (what onnxruntime-node 1.30's
-# Linux GPU binaries are built against); the node needs a driver that supports CUDA 12.
+# Linux GPU binaries are built against); GPU nodes need a driver that supports CUDA 12.
 
 ARG VARIANT=cpu
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -15,7 +15,7 @@ ARG VARIANT
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 # --ignore-scripts: the package's own `prepare` (tsc) needs sources that are not copied yet.
-# onnxruntime-node's install script then runs on its own: on linux/x64 it fetches the CUDA execution-provider
+# `npm rebuild` then runs only onnxruntime-node's install script, which on linux/x64 fetches the CUDA execution-provider
 # libraries (libonnxruntime_providers_cuda.so, _shared.so) from the Microsoft.ML.OnnxRuntime.Gpu.Linux NuGet
 # package unless ONNXRUNTIME_NODE_INSTALL=skip. The CPU image skips them; the CUDA image forces cuda12.
 RUN npm ci --ignore-scripts --no-audit --no-fund \
