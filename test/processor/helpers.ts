@@ -1,0 +1,137 @@
+// Helpers for the processor's integration tests: they run against the real local stack (scripts/stack/start.sh)
+// and the real engine on the smallest real bundle (the embedded model when present, else a tiny fixture).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Kafka, logLevel, type KafkaMessage, type Message } from 'kafkajs';
+import { stackAddresses } from '../stack/addresses.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { createEngine } from '../../src/engine/index.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { createProcessor, type Processor } from '../../src/processor/service.js';
+
+export const ROOT = join(import.meta.dirname, '..', '..', '..');
+const EMBEDDED = join(ROOT, 'models', 'padellm-conll03-small');
+export const MODEL_DIR = existsSync(join(EMBEDDED, 'padellm.json')) ? EMBEDDED : join(ROOT, 'test', 'fixtures', 'models', 'qwen2');
+export const MAIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+
+export const stack = stackAddresses();
+
+/** Sentences written for these tests. */
+export const SENTENCES = [
+  'Ingrid Haugen opened a bakery in Tromsdal last winter.',
+  'The Copper Valley Miners lost to Riverside United on Sunday.',
+  'Akosua Boateng presented her findings at the Accra Energy Summit.',
+  'Delmont Aerospace moved its headquarters from Leeds to Glasgow.',
+  'Police in Porto Ferrano arrested two men after the robbery.',
+  'Farid Haddad and Lena Sorensen sailed from Malta to Crete.',
+  'The Westbrook Philharmonic will tour Chile and Argentina in June.',
+  'Analysts at Grayfield Capital expect the Lumina Bank deal to close soon.',
+];
+
+export const uniqueName = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+export function kafka(): Kafka {
+  return new Kafka({ clientId: 'padellm-test', brokers: stack.brokers, logLevel: logLevel.NOTHING });
+}
+
+export async function createTopics(names: string[], partitions = 1): Promise<void> {
+  const admin = kafka().admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics: names.map((topic) => ({ topic, numPartitions: partitions })) });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function produce(topic: string, messages: Message[]): Promise<void> {
+  const producer = kafka().producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    await producer.send({ topic, messages, acks: -1 });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+export interface Read { topic: string; partition: number; message: KafkaMessage }
+
+/** Reads committed records of `topics` from the start until `count` arrived (or `timeoutMs`), then `settleMs` more. */
+export async function readCommitted(topics: string[], count: number, timeoutMs = 60_000, settleMs = 1500): Promise<Read[]> {
+  const consumer = kafka().consumer({ groupId: uniqueName('reader'), readUncommitted: false, maxWaitTimeInMs: 500 });
+  const got: Read[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  let done: () => void;
+  const enough = new Promise<void>((resolve) => { done = resolve; });
+  await consumer.run({ eachMessage: async ({ topic, partition, message }) => {
+    got.push({ topic, partition, message });
+    if (got.length >= count) done();
+  } });
+  const timer = setTimeout(() => done(), timeoutMs);
+  await enough;
+  clearTimeout(timer);
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  await consumer.disconnect();
+  return got;
+}
+
+export const json = (r: Read) => JSON.parse(r.message.value!.toString());
+export const header = (r: Read, name: string) => r.message.headers?.[name]?.toString();
+
+/** Log lines a processor wrote, for tests that check what it said. */
+export class LogSink extends Writable {
+  readonly lines: Record<string, unknown>[] = [];
+  _write(chunk: Buffer, _enc: string, next: () => void): void {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) this.lines.push(JSON.parse(line));
+    next();
+  }
+  has(pattern: RegExp): boolean {
+    return this.lines.some((l) => pattern.test(String(l.msg)));
+  }
+}
+
+export function testConfig(topics: { input: string; output: string; dlq: string }, extra: Record<string, unknown> = {}): Config {
+  return loadConfig({
+    brokers: stack.brokers.join(','), registryUrl: stack.registryUrl, inputTopic: topics.input, outputTopic: topics.output,
+    dlqTopic: topics.dlq, groupId: uniqueName('group'), transactionalId: uniqueName('txn'), httpPort: 0,
+    modelDir: MODEL_DIR, commitIntervalMs: 20, shutdownTimeoutMs: 15_000, logLevel: 'info', ...extra,
+  });
+}
+
+/** A processor in this process, on the real engine; resolves once it consumes. */
+export async function startInProcess(config: Config, logs = new LogSink()): Promise<{ processor: Processor; logs: LogSink }> {
+  const processor = createProcessor(config, { createEngine, logger: createLogger(config.logLevel, logs), metrics: createMetrics(false) });
+  await processor.start();
+  return { processor, logs };
+}
+
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!await condition()) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** `padellm run` as a child process, configured by flags; its stdout log lines are collected. */
+export function spawnRun(args: string[]): { child: ChildProcess; logs: string[]; exited: Promise<number | null> } {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PADELLM_')));
+  const child = spawn(process.execPath, [MAIN, 'run', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logs: string[] = [];
+  let partial = '';
+  const collect = (chunk: Buffer) => {
+    const text = partial + chunk.toString();
+    const lines = text.split('\n');
+    partial = lines.pop()!;
+    logs.push(...lines);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, logs, exited };
+}
