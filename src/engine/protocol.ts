@@ -1,5 +1,5 @@
 // Messages between the engine client (main thread) and its worker, and typed errors across the boundary.
-import { PadellmError, RuntimeError, TextTooLongError, UnknownLabelError } from '../errors.js';
+import { ConfigError, ModelBundleError, PadellmError, RuntimeError, TextTooLongError, UnknownLabelError } from '../errors.js';
 import type { AnnotateRequest, AnnotateResult, ModelInfo } from './types.js';
 
 export type ToWorker =
@@ -38,5 +38,7 @@ export function deserializeError(s: SerializedError): PadellmError {
   if (s.code === 'PADELLM_TEXT_TOO_LONG') return new TextTooLongError(s.tokens!, s.maxTokens!);
   if (s.code === 'PADELLM_UNKNOWN_LABEL') return new UnknownLabelError(s.labels!, s.known!);
   if (s.code === 'PADELLM_RUNTIME') return new RuntimeError(s.message);
+  if (s.code === 'PADELLM_MODEL_BUNDLE') return new ModelBundleError(s.message);
+  if (s.code === 'PADELLM_CONFIG') return new ConfigError(s.message);
   return new PadellmError(s.code, s.message);
 }
