@@ -31,7 +31,8 @@ export function readMention(ctx: DecodeContext, tokens: number[], probs: number[
   return { text: ctx.decode(tokens.slice(0, n)).trim(), score };
 }
 
-export function countStopFor(ctx: DecodeContext): StopCriterion {
+/** The usual count stopping rule over the generated text. */
+export function countStopFor(ctx: Pick<DecodeContext, 'decode' | 'eosId' | 'newlineId' | 'limits'>): StopCriterion {
   return countStop({
     eosId: ctx.eosId, newlineId: ctx.newlineId, maxCount: ctx.limits.max_count,
     maxCountTokens: ctx.limits.max_count_tokens, decode: (ids) => ctx.decode(ids),
@@ -53,11 +54,9 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
   private readonly queue = new RowQueue<K>();
   private readonly found: GeneratedMention[] = [];
   private open = 1;
-  private readonly countStop: StopCriterion;
   private readonly mentionStop: StopCriterion;
 
   constructor(private readonly ctx: DecodeContext, textIds: number[], private readonly labels: string[]) {
-    this.countStop = countStopFor(ctx);
     this.mentionStop = mentionStopFor(ctx);
     this.queue.push({ tokens: ctx.promptPrefix(textIds), past: null, done: (out) => this.forkLabels(out.kv) });
   }
@@ -73,25 +72,78 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
   private forkLabels(prefix: K): void {
     this.open += this.labels.length - 1;
     for (const label of this.labels) {
-      this.queue.push({
-        tokens: this.ctx.labelSuffix(label), past: prefix,
-        done: (out) => generate(this.queue, out, this.countStop, (tokens) => this.forkMentions(label, out.kv, tokens)),
-      });
+      this.queue.push({ tokens: this.ctx.labelSuffix(label), past: prefix, done: (out) => this.count(label, out) });
     }
   }
 
-  private forkMentions(label: string, promptKv: K, countTokens: number[]): void {
-    const n = this.ctx.readCount(countTokens);
-    this.open += n - 1;
+  /**
+   * Greedy count from the label's prompt. When the first digit could still grow ("1" before "1\n" or "12\n"), the
+   * mention rows for that count are sent in the same pass as the row that reads the next count token: if the count
+   * turns out as guessed they are exactly the rows that would have been sent next, one pass earlier.
+   */
+  private count(label: string, first: StepOutput<K>): void {
+    const promptKv = first.kv;
+    const tokens: number[] = [];
+    let early: Map<number, StepOutput<K> | null> | null = null;
+    let guessed = 0;
+    const step = (out: StepOutput<K>) => {
+      tokens.push(greedy(out.logits).token);
+      if (!this.ctx.countStop(tokens)) {
+        if (tokens.length === 1 && (guessed = this.ctx.readCount(tokens)) > 0) {
+          early = this.sendMentionRows(label, promptKv, guessed, true);
+        }
+        this.queue.push({ tokens: [tokens[tokens.length - 1]], past: out.kv, done: step });
+        return;
+      }
+      const n = this.ctx.readCount(tokens);
+      if (early && n === guessed) return this.confirm(early);
+      if (early) for (const id of early.keys()) this.early.delete(id);
+      this.open += n - 1;
+      this.sendMentionRows(label, promptKv, n, false);
+    };
+    step(first);
+  }
+
+  private readonly early = new Map<number, { label: string; k: number; out: StepOutput<K> | null; confirmed: boolean }>();
+  private nextEarlyId = 0;
+
+  /** Rows for mentions 1..n of a label; early rows wait for the count to be confirmed before they go on. */
+  private sendMentionRows(label: string, promptKv: K, n: number, early: boolean): Map<number, StepOutput<K> | null> | null {
     const count = this.ctx.countIds(n);
+    const ids = new Map<number, StepOutput<K> | null>();
     for (let k = 1; k <= n; k++) {
+      const tokens = [...count, ...this.ctx.mentionPrefix(k)];
+      if (!early) {
+        this.queue.push({ tokens, past: promptKv, done: (out) => this.mention(label, k, out) });
+        continue;
+      }
+      const id = this.nextEarlyId++;
+      ids.set(id, null);
+      this.early.set(id, { label, k, out: null, confirmed: false });
       this.queue.push({
-        tokens: [...count, ...this.ctx.mentionPrefix(k)], past: promptKv,
-        done: (out) => generate(this.queue, out, this.mentionStop, (tokens, probs) => {
-          this.found.push({ label, k, ...readMention(this.ctx, tokens, probs) });
-          this.open--;
-        }),
+        tokens, past: promptKv,
+        done: (out) => {
+          const e = this.early.get(id);
+          if (!e) return; // the guess was wrong: drop it
+          if (e.confirmed) { this.early.delete(id); this.mention(label, k, out); } else e.out = out;
+        },
       });
     }
+    return early ? ids : null;
+  }
+
+  private confirm(ids: Map<number, StepOutput<K> | null>): void {
+    this.open += ids.size - 1;
+    for (const id of ids.keys()) {
+      const e = this.early.get(id)!;
+      if (e.out) { this.early.delete(id); this.mention(e.label, e.k, e.out); } else e.confirmed = true;
+    }
+  }
+
+  private mention(label: string, k: number, first: StepOutput<K>): void {
+    generate(this.queue, first, this.mentionStop, (tokens, probs) => {
+      this.found.push({ label, k, ...readMention(this.ctx, tokens, probs) });
+      this.open--;
+    });
   }
 }

@@ -1,7 +1,7 @@
 // The paper's reference scheme, for benchmarks: every (label) and (label, k) query encodes its full prompt from
 // scratch, nothing is reused between step 1 and step 2, and step 2 starts only when every count is known
 // (batched within the message, as the official batched script does).
-import { generate, countStopFor, mentionStopFor, readMention } from './parallel.js';
+import { generate, mentionStopFor, readMention } from './parallel.js';
 import type { StopCriterion } from './stopping.js';
 import { RowQueue, type DecodeContext, type DecodeTask, type GeneratedMention, type KvHandle } from './task.js';
 
@@ -15,11 +15,10 @@ export class ReferenceTask<K extends KvHandle> implements DecodeTask<K> {
   constructor(private readonly ctx: DecodeContext, private readonly textIds: number[], private readonly labels: string[]) {
     this.mentionStop = mentionStopFor(ctx);
     this.open = labels.length;
-    const stop = countStopFor(ctx);
     for (const label of labels) {
       this.queue.push({
         tokens: this.prompt(label), past: null,
-        done: (out) => generate(this.queue, out, stop, (tokens) => this.counted(label, ctx.readCount(tokens))),
+        done: (out) => generate(this.queue, out, (t) => ctx.countStop(t), (tokens) => this.counted(label, ctx.readCount(tokens))),
       });
     }
   }

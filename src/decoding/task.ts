@@ -45,6 +45,8 @@ export interface DecodeContext {
   decode(ids: readonly number[]): string;
   /** The count answered by generated step-1 tokens (normally parseCount of their text). */
   readCount(tokens: readonly number[]): number;
+  /** When step-1 generation stops (normally countStop over their text). */
+  countStop(tokens: readonly number[]): boolean;
   offsets(ids: readonly number[]): Array<[number, number]>;
 }
 

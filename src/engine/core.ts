@@ -6,7 +6,7 @@ import { Templates } from '../model/templates.js';
 import { TextTokenizer } from '../model/tokenizer.js';
 import { AutoregressiveTask } from '../decoding/autoregressive.js';
 import { toEntities } from '../decoding/entities.js';
-import { countReader, ParallelTask } from '../decoding/parallel.js';
+import { countReader, countStopFor, ParallelTask } from '../decoding/parallel.js';
 import { ReferenceTask } from '../decoding/reference.js';
 import type { DecodeContext, DecodeTask } from '../decoding/task.js';
 import { Forward } from '../runtime/forward.js';
@@ -32,8 +32,10 @@ export function decodeContext(bundle: ModelBundle, tokenizer: TextTokenizer, tem
     decode: (ids) => tokenizer.decode(ids),
     offsets: (ids) => tokenizer.offsets(ids),
     readCount: () => 0,
+    countStop: () => true,
   };
   ctx.readCount = countReader(ctx);
+  ctx.countStop = countStopFor(ctx);
   return ctx;
 }
 

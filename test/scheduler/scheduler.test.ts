@@ -10,14 +10,14 @@ import type { KvView } from '../../src/runtime/kv.js';
 import { Scheduler, type PassRunner, type SchedulerOptions } from '../../src/scheduler/scheduler.js';
 import { decodeContext } from '../../src/engine/core.js';
 import { ParallelTask } from '../../src/decoding/parallel.js';
-import { FIXTURES } from '../helpers/fixtures.js';
+import { FIXTURES, randomCounts } from '../helpers/fixtures.js';
 import { SENTENCES } from '../helpers/sentences.js';
 
 const bundle = loadBundle(FIXTURES[0]);
 const tokenizer = new TextTokenizer(bundle.tokenizerJson, bundle.tokenizerConfig);
 const templates = new Templates(bundle.config, tokenizer);
 const ctx = decodeContext(bundle, tokenizer, templates);
-ctx.readCount = (tokens) => tokens[0] % 3;
+randomCounts(ctx);
 ctx.limits = { ...ctx.limits, max_mention_tokens: 4 };
 const opened = await openSession(bundle.modelPath('fp32'), bundle.config.architecture, { intraOpThreads: 1 });
 const forward = new Forward(opened.session, opened.layout, 0);
