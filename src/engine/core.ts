@@ -17,6 +17,9 @@ import type { AnnotateRequest, AnnotateResult, EngineOptions, ModelInfo } from '
 
 export const DEFAULTS = { maxRowsPerPass: 64, maxTokensPerPass: 4096, maxWaitMs: 2 } as const;
 
+/** The decoder returns logits for every input position: keep one pass's logits under this many bytes. */
+const LOGITS_BUDGET_BYTES = 512 * 2 ** 20;
+
 export function decodeContext(bundle: ModelBundle, tokenizer: TextTokenizer, templates: Templates): DecodeContext {
   const { tokens, limits } = bundle.config;
   const ctx: DecodeContext = {
@@ -60,7 +63,8 @@ export class EngineCore {
     const forward = new Forward(opened.session, opened.layout, bundle.config.tokens.pad_id);
     const scheduler = new Scheduler<KvView>(forward, {
       maxRowsPerPass: opts.maxRowsPerPass ?? DEFAULTS.maxRowsPerPass,
-      maxTokensPerPass: opts.maxTokensPerPass ?? DEFAULTS.maxTokensPerPass,
+      maxTokensPerPass: Math.max(1, Math.min(opts.maxTokensPerPass ?? DEFAULTS.maxTokensPerPass,
+        Math.floor(LOGITS_BUDGET_BYTES / (4 * opened.layout.vocabSize)))),
       maxWaitMs: opts.maxWaitMs ?? DEFAULTS.maxWaitMs,
     });
     const { config } = bundle;

@@ -9,6 +9,11 @@ export interface SchedulerOptions {
   maxWaitMs: number;
 }
 
+/** Padded input positions below which a pass is cheap whatever its padding. */
+const PADDING_SLACK = 256;
+/** Share of a big pass's input positions that must be real tokens rather than padding. */
+const MIN_REAL_FRACTION = 0.75;
+
 export interface PassRunner<K> {
   run(rows: ReadonlyArray<{ tokens: readonly number[]; past: K | null }>): Promise<Array<StepOutput<K>>>;
 }
@@ -84,14 +89,27 @@ export class Scheduler<K extends KvHandle> {
     }
   }
 
-  /** Oldest rows first within the row and token budgets; the head row always goes, however long. */
+  /**
+   * Oldest rows first within the budgets; the head row always goes, however long. The token budget counts padded
+   * positions (rows x longest input), since padding costs as much compute as real tokens; and once a pass is past
+   * PADDING_SLACK positions a row joins only while MIN_REAL_FRACTION of the positions stay real, so one long prefill
+   * does not pad dozens of one-token decode steps to its length (they go in the next pass instead).
+   */
   private pick(): PendingRow<K>[] {
     const chosen: PendingRow<K>[] = [];
     const rest: PendingRow<K>[] = [];
-    let tokens = 0;
+    let real = 0;
+    let longest = 0;
     for (const p of this.pending) {
-      const fits = chosen.length < this.opts.maxRowsPerPass && tokens + p.row.tokens.length <= this.opts.maxTokensPerPass;
-      if (chosen.length === 0 || fits) { chosen.push(p); tokens += p.row.tokens.length; } else rest.push(p);
+      const c = p.row.tokens.length;
+      const padded = (chosen.length + 1) * Math.max(longest, c);
+      const fits = chosen.length < this.opts.maxRowsPerPass && padded <= this.opts.maxTokensPerPass &&
+        (padded <= PADDING_SLACK || real + c >= MIN_REAL_FRACTION * padded);
+      if (chosen.length === 0 || fits) {
+        chosen.push(p);
+        real += c;
+        longest = Math.max(longest, c);
+      } else rest.push(p);
     }
     this.pending = rest;
     return chosen;

@@ -22,12 +22,16 @@ ctx.limits = { ...ctx.limits, max_mention_tokens: 4 };
 const opened = await openSession(bundle.modelPath('fp32'), bundle.config.architecture, { intraOpThreads: 1 });
 const forward = new Forward(opened.session, opened.layout, 0);
 
-function recording(): PassRunner<KvView> & { passes: Array<{ rows: number; tokens: number }> } {
-  const passes: Array<{ rows: number; tokens: number }> = [];
+function recording(): PassRunner<KvView> & { passes: Array<{ rows: number; tokens: number; padded: number }> } {
+  const passes: Array<{ rows: number; tokens: number; padded: number }> = [];
   return {
     passes,
     run(rows) {
-      passes.push({ rows: rows.length, tokens: rows.reduce((a, r) => a + r.tokens.length, 0) });
+      passes.push({
+        rows: rows.length,
+        tokens: rows.reduce((a, r) => a + r.tokens.length, 0),
+        padded: rows.length * Math.max(...rows.map((r) => r.tokens.length)),
+      });
       return forward.run(rows);
     },
   };
@@ -64,7 +68,7 @@ test('row and token budgets hold; a prefill longer than the token budget still r
   assert.equal(stats.length, 9);
   for (const p of runner.passes) {
     assert.ok(p.rows <= opts.maxRowsPerPass);
-    assert.ok(p.tokens <= opts.maxTokensPerPass || p.rows === 1, JSON.stringify(p));
+    assert.ok(p.padded <= opts.maxTokensPerPass || p.rows === 1, JSON.stringify(p));
   }
   assert.ok(runner.passes.some((p) => p.rows === 1 && p.tokens > opts.maxTokensPerPass));
 });
@@ -78,4 +82,14 @@ test('with maxWaitMs the first request waits for company that arrives in time', 
   const [a] = await Promise.all([first, second]);
   assert.equal(runner.passes[0].rows, 2, 'both prefills in the first pass');
   assert.ok(a.queueMs >= 9);
+});
+
+test('big passes stay mostly real tokens: one-token steps do not ride with a long prefill', async () => {
+  const runner = recording();
+  const s = new Scheduler<KvView>(runner, { maxRowsPerPass: 256, maxTokensPerPass: 100000, maxWaitMs: 0 });
+  const first = SENTENCES.slice(0, 40).map((t) => s.submit(task(t)));
+  await new Promise((r) => setTimeout(r, 0));
+  const later = SENTENCES.slice(40).map((t) => s.submit(task(t + ' ' + t)));
+  await Promise.all([...first, ...later]);
+  for (const p of runner.passes) assert.ok(p.padded <= 256 || p.tokens >= 0.75 * p.padded, JSON.stringify(p));
 });
