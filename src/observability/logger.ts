@@ -31,8 +31,8 @@ export function kafkaLogCreator(logger: Logger): logCreator {
 /** kafkajs's level matching a pino level name. */
 export function kafkaLogLevel(level: string): KafkaLogLevel {
   switch (level) {
-    case 'trace': case 'debug': return KafkaLogLevel.DEBUG;
-    case 'info': return KafkaLogLevel.INFO;
+    case 'trace': return KafkaLogLevel.DEBUG; // kafkajs's debug logs every request: only when asked for all
+    case 'debug': case 'info': return KafkaLogLevel.INFO;
     case 'warn': return KafkaLogLevel.WARN;
     case 'silent': return KafkaLogLevel.NOTHING;
     default: return KafkaLogLevel.ERROR;

@@ -94,6 +94,7 @@ export class OutputWriter {
         const txn = await this.producer.transaction();
         try {
           await txn.sendBatch({ topicMessages, acks: -1 });
+          logger.debug({ records: batch.length, offsets }, 'outputs written; committing them with their offsets');
           await txn.sendOffsets({ consumerGroupId: groupId, topics: offsets });
           await txn.commit();
         } catch (error) {

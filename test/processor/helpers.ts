@@ -60,9 +60,13 @@ export async function produce(topic: string, messages: Message[]): Promise<void>
 
 export interface Read { topic: string; partition: number; message: KafkaMessage }
 
-/** Reads committed records of `topics` from the start until `count` arrived (or `timeoutMs`), then `settleMs` more. */
-export async function readCommitted(topics: string[], count: number, timeoutMs = 60_000, settleMs = 1500): Promise<Read[]> {
-  const consumer = kafka().consumer({ groupId: uniqueName('reader'), readUncommitted: false, maxWaitTimeInMs: 500 });
+/**
+ * Reads committed records (all records with `readUncommitted`) of `topics` from the start until `count` arrived
+ * (or `timeoutMs` passed), then `settleMs` more.
+ */
+export async function readCommitted(topics: string[], count: number, timeoutMs = 60_000, settleMs = 1500,
+  readUncommitted = false): Promise<Read[]> {
+  const consumer = kafka().consumer({ groupId: uniqueName('reader'), readUncommitted, maxWaitTimeInMs: 500 });
   const got: Read[] = [];
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
@@ -119,19 +123,35 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
 }
 
 /** `padellm run` as a child process, configured by flags; its stdout log lines are collected. */
-export function spawnRun(args: string[]): { child: ChildProcess; logs: string[]; exited: Promise<number | null> } {
+export interface RunningProcess {
+  child: ChildProcess;
+  logs: string[];
+  exited: Promise<number | null>;
+  /** Resolves on the next log line containing `text`, as soon as it arrives. */
+  nextLine(text: string): Promise<void>;
+}
+
+export function spawnRun(args: string[]): RunningProcess {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PADELLM_')));
   const child = spawn(process.execPath, [MAIN, 'run', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
+  const watchers: { text: string; resolve: () => void }[] = [];
   let partial = '';
   const collect = (chunk: Buffer) => {
     const text = partial + chunk.toString();
     const lines = text.split('\n');
     partial = lines.pop()!;
     logs.push(...lines);
+    for (const w of [...watchers]) {
+      if (lines.some((l) => l.includes(w.text))) {
+        watchers.splice(watchers.indexOf(w), 1);
+        w.resolve();
+      }
+    }
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, logs, exited };
+  const nextLine = (text: string) => new Promise<void>((resolve) => { watchers.push({ text, resolve }); });
+  return { child, logs, exited, nextLine };
 }
