@@ -88,8 +88,8 @@ export class Forward {
     const pastSize = B * kv.heads * P * kv.headDim;
     const past: KvArray[] = pastNames.map((_, a) =>
       kv.dtype === 'float16'
-        ? this.pool.get(`past${a}`, Uint16Array, pastSize).fill(0)
-        : this.pool.get(`past${a}`, Float32Array, pastSize).fill(0));
+        ? this.pool.get(`past${a}`, Uint16Array, pastSize)
+        : this.pool.get(`past${a}`, Float32Array, pastSize));
 
     rows.forEach((r, i) => {
       const p = r.past?.length ?? 0;
@@ -100,6 +100,15 @@ export class Forward {
       }
       for (let j = 0; j < p; j++) mask[i * T + j] = 1n;
       if (r.past) writePast(kv, r.past, past, i, P);
+      // The reused buffers hold an older pass's values: zero this row's padding (masked, but must stay finite).
+      if (p < P) {
+        for (const arr of past) {
+          for (let h = 0; h < kv.heads; h++) {
+            const base = (i * kv.heads + h) * P * kv.headDim;
+            arr.fill(0, base + p * kv.headDim, base + P * kv.headDim);
+          }
+        }
+      }
     });
 
     const feeds: Record<string, ort.Tensor> = {

@@ -10,6 +10,11 @@ export const TRAINED = join(root, 'models', 'padellm-conll03-small');
 export function bundlesUnderTest(): Array<{ dir: string; random: boolean }> {
   const out = FIXTURES.filter((d) => existsSync(join(d, 'padellm.json'))).map((dir) => ({ dir, random: true }));
   if (existsSync(join(TRAINED, 'padellm.json')) && existsSync(join(TRAINED, 'model.onnx'))) out.push({ dir: TRAINED, random: false });
+  // Any other bundle can be checked too: PADELLM_TEST_BUNDLES=dir[:dir...] (dir=random marks random weights).
+  for (const spec of (process.env.PADELLM_TEST_BUNDLES ?? '').split(':').filter(Boolean)) {
+    const [dir, kind] = spec.split('=');
+    out.push({ dir, random: kind === 'random' });
+  }
   return out;
 }
 
