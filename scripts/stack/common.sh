@@ -23,6 +23,17 @@ die() {
   exit 1
 }
 
+# Runs "$@" up to three times: a registry download can fail on a dropped connection.
+retry() {
+  local attempt
+  for attempt in 1 2 3; do
+    "$@" && return 0
+    echo "stack: attempt $attempt of 3 failed: $*" >&2
+    sleep $((attempt * 5))
+  done
+  return 1
+}
+
 # Apicurio 3.x needs Java 21+, while the machine's default java is 17: pick the newest JDK under /usr/lib/jvm.
 find_java21() {
   local java version best='' best_version=0

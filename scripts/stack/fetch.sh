@@ -17,7 +17,7 @@ fetch_kafka() {
   fi
   echo "kafka jars: fetching into $KAFKA_LIBS"
   rm -rf "$KAFKA_LIBS.tmp"
-  mvn -B -q -f "$STACK_SCRIPTS/kafka-pom.xml" "$dependency_plugin:copy-dependencies" \
+  retry mvn -B -q -Dstyle.color=never -f "$STACK_SCRIPTS/kafka-pom.xml" "$dependency_plugin:copy-dependencies" \
     -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS.tmp"
   rm -rf "$KAFKA_LIBS"
   mv "$KAFKA_LIBS.tmp" "$KAFKA_LIBS"
@@ -34,7 +34,7 @@ fetch_apicurio() {
   mkdir -p "$dl"
   local tarball="$dl/apicurio-registry-app-$APICURIO_VERSION-all.tar.gz"
   if [[ ! -s $tarball ]]; then
-    mvn -B -q "$dependency_plugin:copy" \
+    retry mvn -B -q -Dstyle.color=never "$dependency_plugin:copy" \
       -Dartifact="io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all" -DoutputDirectory="$dl"
   fi
   rm -rf "$APICURIO_HOME.tmp"
