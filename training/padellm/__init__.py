@@ -1,0 +1,1 @@
+"""PaDeLLM-NER training pipeline: data conversion, tokenizer, model, training and ONNX export."""

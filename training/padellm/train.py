@@ -1,0 +1,192 @@
+"""Train the small PaDeLLM model from scratch on both formats (parallel + autoregressive), within a time budget.
+
+  python -m padellm.train --config configs/conll03.json --train train.txt --dev dev.txt \
+      --tokenizer tokenizer.json --out runs/small --minutes 80
+Each sentence's examples are packed into one trie sequence (pack.py); the loss covers answer tokens only. The
+cosine schedule is sized after timing the first steps so that training ends inside the budget.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tokenizers import Tokenizer
+
+from .data import read_sentences
+from .decode import Codec, autoregressive_predict, gold_sets, micro_f1, parallel_predict
+from .format import autoregressive_example, parallel_examples, tokenize_example
+from .model import ModelConfig, PadeLM
+from .pack import pack, tree_mask
+
+
+def packed_sentences(sentences, cfg, codec: Codec):
+    out = []
+    for s in sentences:
+        exs = parallel_examples(s, cfg) + [autoregressive_example(s, cfg)]
+        out.append(pack([tokenize_example(e, codec.encode, codec.eos_id) for e in exs]))
+    return out
+
+
+def batches(packed, max_tokens: int, rng: random.Random):
+    """Length-bucketed batches under a padded-token budget, in random order."""
+    order = sorted(range(len(packed)), key=lambda i: (len(packed[i][0]), rng.random()))
+    out, cur, cur_max = [], [], 0
+    for i in order:
+        n = len(packed[i][0])
+        if cur and max(cur_max, n) * (len(cur) + 1) > max_tokens:
+            out.append(cur)
+            cur, cur_max = [], 0
+        cur.append(i)
+        cur_max = max(cur_max, n)
+    if cur:
+        out.append(cur)
+    rng.shuffle(out)
+    return out
+
+
+def collate(packed, idx):
+    L = max(len(packed[i][0]) for i in idx)
+    b = len(idx)
+    ids = np.zeros((b, L), np.int64)
+    pos = np.zeros((b, L), np.int64)
+    mask = np.zeros((b, L, L), bool)
+    mask[:, np.arange(L), np.arange(L)] = True  # padding attends to itself only
+    lp_b, lp_i, lid = [], [], []
+    for r, i in enumerate(idx):
+        tid, par, dep, lpos, lids = packed[i]
+        n = len(tid)
+        ids[r, :n], pos[r, :n] = tid, dep
+        mask[r, :n, :n] = tree_mask(par)
+        lp_b += [r] * len(lpos)
+        lp_i += list(lpos)
+        lid += list(lids)
+    return (torch.from_numpy(ids), torch.from_numpy(pos), torch.from_numpy(mask)[:, None],
+            torch.tensor(lp_b), torch.tensor(lp_i), torch.tensor(lid))
+
+
+def evaluate(model, codec, sentences, labels):
+    model.eval()
+    texts = [s.text for s in sentences]
+    gold = gold_sets(sentences, labels)
+    t0 = time.time()
+    par = micro_f1(gold, parallel_predict(model, codec, texts))
+    t1 = time.time()
+    ar = micro_f1(gold, autoregressive_predict(model, codec, texts))
+    model.train()
+    return {"parallel_f1": par["f1"], "ar_f1": ar["f1"], "parallel_s": t1 - t0, "ar_s": time.time() - t1}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--config", required=True)
+    ap.add_argument("--train", required=True)
+    ap.add_argument("--dev", required=True)
+    ap.add_argument("--tokenizer", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--minutes", type=float, default=80.0, help="wall-clock budget for the optimisation loop")
+    ap.add_argument("--hidden", type=int, default=256)
+    ap.add_argument("--layers", type=int, default=4)
+    ap.add_argument("--heads", type=int, default=8)
+    ap.add_argument("--kv-heads", type=int, default=4)
+    ap.add_argument("--ffn", type=int, default=704)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--batch-tokens", type=int, default=8192)
+    ap.add_argument("--dev-eval", type=int, default=300, help="dev sentences used for model selection")
+    ap.add_argument("--evals", type=int, default=4, help="dev evaluations spread over the budget")
+    ap.add_argument("--limit", type=int, default=0, help="train sentences (0 = all), for smoke runs")
+    ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--seed", type=int, default=13)
+    args = ap.parse_args()
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    rng = random.Random(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+    cfg = json.load(open(args.config, encoding="utf-8"))
+    tok = Tokenizer.from_file(args.tokenizer)
+    codec = Codec(cfg, tok, eos_id=tok.token_to_id("</s>"))
+    train = read_sentences(args.train)
+    if args.limit:
+        train = train[:args.limit]
+    dev = read_sentences(args.dev)
+    dev_eval = random.Random(0).sample(dev, min(args.dev_eval, len(dev)))
+    t_start = time.time()
+    packed = packed_sentences(train, cfg, codec)
+    n_tok = sum(len(p[0]) for p in packed)
+    n_loss = sum(len(p[3]) for p in packed)
+    mc = ModelConfig(vocab_size=tok.get_vocab_size(), hidden=args.hidden, layers=args.layers, heads=args.heads,
+                     kv_heads=args.kv_heads, ffn=args.ffn, max_positions=cfg["limits"]["max_positions"])
+    model = PadeLM(mc)
+    n_params = sum(p.numel() for p in model.parameters())
+    print(json.dumps({"sentences": len(train), "packed_tokens": n_tok, "loss_tokens": n_loss, "params": n_params,
+                      "prep_s": round(time.time() - t_start, 1)}), flush=True)
+
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
+                            lr=args.lr, betas=(0.9, 0.95))
+    budget = args.minutes * 60
+    warmup, total, step, epoch = 100, None, 0, 0
+    curve, best = [], None
+    t0 = time.time()
+    next_eval = budget / args.evals
+    model.train()
+    while True:
+        epoch += 1
+        for idx in batches(packed, args.batch_tokens, rng):
+            if total is None and step == 40:
+                per_step = (time.time() - t0) / step
+                total = int(budget / per_step * 0.92)
+                print(json.dumps({"per_step_s": round(per_step, 3), "planned_steps": total}), flush=True)
+            horizon = total or 10**9
+            lr = args.lr * min(1.0, (step + 1) / warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, step / horizon))))
+            for g in opt.param_groups:
+                g["lr"] = lr
+            ids, pos, mask, lb, li, lid = collate(packed, idx)
+            h, _ = model.hidden_states(ids, pos, mask)
+            logits = model.logits(h[lb, li])
+            loss = F.cross_entropy(logits, lid)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            step += 1
+            elapsed = time.time() - t0
+            if step % 50 == 0:
+                print(json.dumps({"step": step, "epoch": epoch, "loss": round(loss.item(), 4), "lr": round(lr, 6),
+                                  "elapsed_min": round(elapsed / 60, 2)}), flush=True)
+            finished = (total is not None and step >= total) or elapsed >= budget
+            if elapsed >= next_eval or finished:
+                ev = evaluate(model, codec, dev_eval, cfg["labels"])
+                ev.update({"step": step, "epoch": epoch, "epoch_frac": round(step / len(batches(packed, args.batch_tokens, random.Random(0))), 2),
+                           "elapsed_min": round((time.time() - t0) / 60, 2), "loss": round(loss.item(), 4)})
+                curve.append(ev)
+                print(json.dumps({"eval": ev}), flush=True)
+                if best is None or ev["parallel_f1"] >= best:
+                    best = ev["parallel_f1"]
+                    torch.save({"model": model.state_dict(), "config": mc.to_dict()}, os.path.join(args.out, "model.pt"))
+                next_eval = (time.time() - t0) + budget / args.evals
+                if total is not None and not finished:
+                    # Re-plan so evaluation time does not push the end past the budget.
+                    per_step = (time.time() - t0) / step
+                    total = max(step + 1, int(step + (budget - (time.time() - t0)) / per_step))
+            if finished:
+                break
+        if finished:
+            break
+    summary = {"params": n_params, "config": mc.to_dict(), "steps": step, "epochs": round(step / max(1, len(batches(packed, args.batch_tokens, random.Random(0)))), 2),
+               "train_minutes": round((time.time() - t0) / 60, 2), "packed_tokens_per_epoch": n_tok,
+               "curve": curve, "best_dev_subset_parallel_f1": best, "args": vars(args)}
+    json.dump(summary, open(os.path.join(args.out, "train_summary.json"), "w"), indent=2)
+    print(json.dumps({"done": True, "best": best}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
