@@ -84,60 +84,52 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
   private count(label: string, first: StepOutput<K>): void {
     const promptKv = first.kv;
     const tokens: number[] = [];
-    let early: Map<number, StepOutput<K> | null> | null = null;
-    let guessed = 0;
+    let guess: { n: number; rows: Array<GuessedRow<K>> } | null = null;
     const step = (out: StepOutput<K>) => {
       tokens.push(greedy(out.logits).token);
       if (!this.ctx.countStop(tokens)) {
-        if (tokens.length === 1 && (guessed = this.ctx.readCount(tokens)) > 0) {
-          early = this.sendMentionRows(label, promptKv, guessed, true);
-        }
+        const n = tokens.length === 1 ? this.ctx.readCount(tokens) : 0;
+        if (n > 0) guess = { n, rows: this.sendGuessedRows(label, promptKv, n) };
         this.queue.push({ tokens: [tokens[tokens.length - 1]], past: out.kv, done: step });
         return;
       }
       const n = this.ctx.readCount(tokens);
-      if (early && n === guessed) return this.confirm(early);
-      if (early) for (const id of early.keys()) this.early.delete(id);
       this.open += n - 1;
-      this.sendMentionRows(label, promptKv, n, false);
+      if (guess && guess.n === n) {
+        for (const g of guess.rows) {
+          if (g.out) this.mention(label, g.k, g.out);
+          else g.state = 'go';
+        }
+        return;
+      }
+      if (guess) for (const g of guess.rows) g.state = 'drop';
+      for (let k = 1; k <= n; k++) {
+        this.queue.push({ tokens: this.mentionPrompt(n, k), past: promptKv, done: (o) => this.mention(label, k, o) });
+      }
     };
     step(first);
   }
 
-  private readonly early = new Map<number, { label: string; k: number; out: StepOutput<K> | null; confirmed: boolean }>();
-  private nextEarlyId = 0;
-
-  /** Rows for mentions 1..n of a label; early rows wait for the count to be confirmed before they go on. */
-  private sendMentionRows(label: string, promptKv: K, n: number, early: boolean): Map<number, StepOutput<K> | null> | null {
-    const count = this.ctx.countIds(n);
-    const ids = new Map<number, StepOutput<K> | null>();
+  /** Mention rows sent on a guessed count: their output waits until the count is known, or is dropped. */
+  private sendGuessedRows(label: string, promptKv: K, n: number): Array<GuessedRow<K>> {
+    const rows: Array<GuessedRow<K>> = [];
     for (let k = 1; k <= n; k++) {
-      const tokens = [...count, ...this.ctx.mentionPrefix(k)];
-      if (!early) {
-        this.queue.push({ tokens, past: promptKv, done: (out) => this.mention(label, k, out) });
-        continue;
-      }
-      const id = this.nextEarlyId++;
-      ids.set(id, null);
-      this.early.set(id, { label, k, out: null, confirmed: false });
+      const g: GuessedRow<K> = { k, out: null, state: 'wait' };
+      rows.push(g);
       this.queue.push({
-        tokens, past: promptKv,
+        tokens: this.mentionPrompt(n, k), past: promptKv,
         done: (out) => {
-          const e = this.early.get(id);
-          if (!e) return; // the guess was wrong: drop it
-          if (e.confirmed) { this.early.delete(id); this.mention(label, k, out); } else e.out = out;
+          if (g.state === 'go') this.mention(label, k, out);
+          else if (g.state === 'wait') g.out = out;
         },
       });
     }
-    return early ? ids : null;
+    return rows;
   }
 
-  private confirm(ids: Map<number, StepOutput<K> | null>): void {
-    this.open += ids.size - 1;
-    for (const id of ids.keys()) {
-      const e = this.early.get(id)!;
-      if (e.out) { this.early.delete(id); this.mention(e.label, e.k, e.out); } else e.confirmed = true;
-    }
+  /** What follows the label prompt for mention k of n: count(n) then the mention prefix. */
+  private mentionPrompt(n: number, k: number): number[] {
+    return [...this.ctx.countIds(n), ...this.ctx.mentionPrefix(k)];
   }
 
   private mention(label: string, k: number, first: StepOutput<K>): void {
@@ -147,3 +139,5 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
     });
   }
 }
+
+interface GuessedRow<K> { k: number; out: StepOutput<K> | null; state: 'wait' | 'go' | 'drop' }
