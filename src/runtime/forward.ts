@@ -1,5 +1,6 @@
 // One forward pass over rows of different past and input lengths, padded into common tensors.
 import * as ort from 'onnxruntime-node';
+import { halfToFloat } from './float16.js';
 import { appendKv, writePast, type KvArray, type KvView } from './kv.js';
 import type { DecoderLayout } from './session.js';
 
@@ -17,15 +18,6 @@ export interface ForwardResult {
   allLogits?: Float32Array;
   /** The row's cache extended by its tokens. */
   kv: KvView;
-}
-
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
 /** Typed-array views over buffers that grow and are reused, so steady decoding allocates no big arrays. */

@@ -73,21 +73,16 @@ test('a folder that is not a bundle fails with ModelBundleError', async () => {
 test('the main thread stays responsive while a big batch decodes in the worker', async (t) => {
   const engine = await createEngine({ modelDir, intraOpThreads: 1 });
   try {
-    let last = performance.now();
-    let maxGap = 0;
-    let ticks = 0;
-    const timer = setInterval(() => {
-      const now = performance.now();
-      maxGap = Math.max(maxGap, now - last);
-      last = now;
-      ticks++;
-    }, 10);
-    const started = performance.now();
-    // Random weights rarely emit EOS, so autoregressive requests run to their token cap: a long busy worker.
-    await Promise.all(SENTENCES.slice(0, 30).map((text) => engine.annotate({ text, decoder: 'autoregressive' })));
-    const busyMs = performance.now() - started;
-    clearInterval(timer);
-    t.diagnostic(`worker busy ${busyMs.toFixed(0)} ms, ${ticks} ticks, max gap ${maxGap.toFixed(1)} ms`);
+    // A blocked event loop would miss ticks on every pass. This machine is shared, so a single scheduling hiccup
+    // of the OS gets one more try before it counts as a failure.
+    let result = { maxGap: Infinity, ticks: 0, busyMs: 0 };
+    for (let attempt = 1; attempt <= 2 && result.maxGap >= 50; attempt++) {
+      result = await measureGaps(() =>
+        // Random weights rarely emit EOS: autoregressive requests run to their token cap, a long busy worker.
+        Promise.all(SENTENCES.slice(0, 30).map((text) => engine.annotate({ text, decoder: 'autoregressive' }))));
+      t.diagnostic(`attempt ${attempt}: worker busy ${result.busyMs.toFixed(0)} ms, ${result.ticks} ticks, max gap ${result.maxGap.toFixed(1)} ms`);
+    }
+    const { maxGap, ticks, busyMs } = result;
     assert.ok(busyMs > 500, `the batch ran long enough to matter (${busyMs.toFixed(0)} ms)`);
     assert.ok(ticks > busyMs / 50, `timer fired ${ticks} times in ${busyMs.toFixed(0)} ms`);
     assert.ok(maxGap < 50, `max gap between 10 ms ticks was ${maxGap.toFixed(1)} ms`);
@@ -95,3 +90,20 @@ test('the main thread stays responsive while a big batch decodes in the worker',
     await engine.close();
   }
 });
+
+async function measureGaps(work: () => Promise<unknown>) {
+  let last = performance.now();
+  let maxGap = 0;
+  let ticks = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    maxGap = Math.max(maxGap, now - last);
+    last = now;
+    ticks++;
+  }, 10);
+  const started = performance.now();
+  await work();
+  const busyMs = performance.now() - started;
+  clearInterval(timer);
+  return { maxGap, ticks, busyMs };
+}

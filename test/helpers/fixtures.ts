@@ -3,7 +3,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-export const FIXTURES = ['tiny-llama', 'qwen2', 'gpt2'].map((n) => join(root, 'test', 'fixtures', 'models', n));
+export const FIXTURES = [
+  ...['tiny-llama', 'qwen2', 'gpt2'].map((n) => join(root, 'test', 'fixtures', 'models', n)),
+  // tiny-llama with a float16 KV cache (test/fixtures/engine/make-fp16-kv.py).
+  join(root, 'test', 'fixtures', 'engine', 'tiny-llama-fp16'),
+];
 export const TRAINED = join(root, 'models', 'padellm-conll03-small');
 
 /** Fixture bundles first, then the trained model when it exists. Random weights get `random: true`. */
