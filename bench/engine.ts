@@ -1,5 +1,5 @@
 // `npm run bench`: the engine benchmark with defaults. Data: argv[2], else $PADELLM_BENCH_DATA, else the CoNLL dev set
-// next to the repository. Model: $PADELLM_MODEL_DIR or the embedded bundle.
+// next to the repository. Model: $PADELLM_MODEL_DIR or the embedded bundle; $PADELLM_THREADS sets intra-op threads.
 import { join } from 'node:path';
 import { runBench } from '../src/cli/bench.js';
 import { DEFAULT_MODEL_DIR } from '../src/cli/engine-options.js';
@@ -12,6 +12,7 @@ const result = await runBench({
   engine: {
     modelDir: process.env.PADELLM_MODEL_DIR ?? DEFAULT_MODEL_DIR,
     executionProviders: (process.env.PADELLM_EXECUTION_PROVIDERS ?? 'cpu').split(','),
+    intraOpThreads: process.env.PADELLM_THREADS ? Number.parseInt(process.env.PADELLM_THREADS, 10) : undefined,
   },
 });
 process.stdout.write(JSON.stringify(result) + '\n');
