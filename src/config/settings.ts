@@ -99,5 +99,6 @@ export const SETTINGS: Setting[] = [
     help: 'commit a transaction once its records hold this many bytes (default 1048576)',
     schema: int(1, { default: 1048576 }) },
   { key: 'commitIntervalMs', flag: '--commit-interval-ms <ms>', env: 'PADELLM_COMMIT_INTERVAL_MS',
-    help: 'commit a transaction at most this long after its first record (default 100)', schema: int(0, { default: 100 }) },
+    help: 'how long a record may wait for company before its transaction commits; 0 commits as soon as the previous ' +
+      'commit is done, so busy streams still get large transactions (default 0)', schema: int(0, { default: 0 }) },
 ];

@@ -1,6 +1,6 @@
 // Writes the outputs of consumed records and commits their offsets: with --delivery exactly-once both go in one
 // Kafka transaction (sendOffsets), so a crash leaves either both or neither; with at-least-once the records are
-// sent first and the offsets committed after. Outputs are batched per the BatchPolicy; one flush at a time, in
+// sent first and the offsets committed after. Outputs are batched per the BatchPolicy; one commit at a time, in
 // the order items were appended, so the outputs of one partition keep its order.
 import type { Message, Producer, TopicMessages, TopicPartitionOffsetAndMetadata } from 'kafkajs';
 import type { Logger } from '../observability/logger.js';
@@ -42,7 +42,9 @@ const messageBytes = (m: Message) => (m.value?.length ?? 0) + (m.key?.length ?? 
 export class OutputWriter {
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private chain: Promise<void> = Promise.resolve();
+  private soon: NodeJS.Immediate | undefined;
+  /** The commit in progress: one at a time, so records keep their order and later ones gather meanwhile. */
+  private committing: Promise<void> | undefined;
   private producer: Producer | undefined;
 
   constructor(private readonly options: OutputWriterOptions) {}
@@ -52,36 +54,66 @@ export class OutputWriter {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       this.options.policy.add(item.records.length, item.records.reduce((n, r) => n + messageBytes(r.message), 0));
-      if (this.options.policy.full()) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.policy.dueInMs());
+      this.schedule();
     });
   }
 
-  /** Commits everything queued so far; resolves when that flush is done (its failures reach the appenders). */
-  flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.pending;
-    this.pending = [];
-    this.options.policy.reset();
-    if (batch.length === 0) return this.chain;
-    this.chain = this.chain.then(() => this.commit(batch));
-    return this.chain;
+  /** Commits everything queued so far; resolves when that is done (failures reach the appenders, not the caller). */
+  async flush(): Promise<void> {
+    while (this.committing || this.pending.length > 0) {
+      if (!this.committing) this.startCommit();
+      await this.committing;
+    }
   }
 
-  /** Fails everything queued and not yet flushing (their partitions were lost or the process is stopping). */
+  /** Fails everything queued and not yet committing (the process is stopping without finishing). */
   discard(reason: Error): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.clearTimers();
     for (const p of this.pending) p.reject(reason);
     this.pending = [];
     this.options.policy.reset();
   }
 
   async close(): Promise<void> {
-    await this.chain;
+    await this.flush();
     await this.producer?.disconnect();
     this.producer = undefined;
+  }
+
+  /**
+   * Starts a commit when the batch is full or due; otherwise waits for that. While a commit runs nothing starts:
+   * records gather and go together when it ends, so a busy stream gets big transactions and an idle one gets
+   * its records committed at once (with the default period of 0).
+   */
+  private schedule(): void {
+    if (this.committing || this.pending.length === 0) return;
+    const { policy } = this.options;
+    const due = policy.dueInMs();
+    if (policy.full() || due === 0) {
+      // Let records appended in the same tick join this commit.
+      this.soon ??= setImmediate(() => { this.soon = undefined; this.startCommit(); });
+    } else {
+      this.timer ??= setTimeout(() => { this.timer = undefined; this.startCommit(); }, due);
+    }
+  }
+
+  private startCommit(): void {
+    if (this.committing || this.pending.length === 0) return;
+    this.clearTimers();
+    const batch = this.pending;
+    this.pending = [];
+    this.options.policy.reset();
+    this.committing = this.commit(batch).finally(() => {
+      this.committing = undefined;
+      this.schedule();
+    });
+  }
+
+  private clearTimers(): void {
+    clearTimeout(this.timer);
+    clearImmediate(this.soon);
+    this.timer = undefined;
+    this.soon = undefined;
   }
 
   private async commit(batch: Pending[]): Promise<void> {
