@@ -53,7 +53,7 @@ export function register(program: Command): void {
     const micro = withDedup.micro();
     const span = withDedup.spanMicro();
     const out = process.stdout;
-    out.write(`model ${engine.model.name} ${engine.model.version}, decoder ${flags.decoder}, ${sentences.length} sentences, ${seconds.toFixed(1)} s\n`);
+    out.write(`model ${engine.model.name} ${engine.model.version} on ${engine.model.executionProvider}, decoder ${flags.decoder}, ${sentences.length} sentences, ${seconds.toFixed(1)} s\n`);
     out.write(`micro (paper, string sets)  ${pct(micro)}\n`);
     out.write(`micro, span-exact           ${pct(span)}\n`);
     out.write(`without dedup: micro F1 ${without.micro().f1.toFixed(2)}, span F1 ${without.spanMicro().f1.toFixed(2)}\n`);

@@ -74,6 +74,7 @@ export class EngineCore {
       labels: config.labels,
       maxTextTokens: config.limits.max_positions - templates.overheadTokens(config.labels),
       executionProvider: opened.executionProvider,
+      skippedProviders: opened.skippedProviders,
     };
     return new EngineCore(bundle, tokenizer, templates, forward, scheduler, model, decodeContext(bundle, tokenizer, templates));
   }

@@ -73,7 +73,12 @@ export interface EngineOptions {
   maxWaitMs?: number;
 }
 
-// Added by the engine: optional request knobs (defaults keep the contract above unchanged).
+// Added by the engine: optional fields (defaults keep the contract above unchanged).
+export interface ModelInfo {
+  /** Execution providers tried before the one used, each with why it did not load (for the start-up log). */
+  skippedProviders?: string[];
+}
+
 export interface AnnotateRequest {
   /** Apply PaDeLLM de-duplication across labels (default true). Evaluation turns it off to measure both ways. */
   dedup?: boolean;

@@ -23,6 +23,8 @@ export interface OpenedSession {
   session: ort.InferenceSession;
   layout: DecoderLayout;
   executionProvider: string;
+  /** Why the providers before it did not load. */
+  skippedProviders: string[];
 }
 
 function tensorMeta(list: readonly ort.InferenceSession.ValueMetadata[], name: string) {
@@ -82,7 +84,7 @@ export async function openSession(
         ...(opts.intraOpThreads ? { intraOpNumThreads: opts.intraOpThreads } : {}),
         ...(opts.interOpThreads ? { interOpNumThreads: opts.interOpThreads } : {}),
       });
-      return { session, layout: readLayout(session, arch), executionProvider: ep };
+      return { session, layout: readLayout(session, arch), executionProvider: ep, skippedProviders: failures };
     } catch (err) {
       if (err instanceof ModelBundleError) throw err;
       failures.push(`${ep}: ${(err as Error).message}`);
