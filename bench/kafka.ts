@@ -1,0 +1,210 @@
+// `npm run bench:kafka`: end-to-end throughput and latency through the broker (a `padellm run` child process on the
+// local stack) beside the in-process engine's throughput on the same messages, in the same run; the processor's RSS
+// sampled throughout. `--minutes N` adds a soak at a steady rate and reports RSS start/end/max.
+//
+//   node dist/bench/kafka.js [conll-file] [--limit 400] [--minutes 0] [--light-count 40] [--light-rate 5]
+//                            [--model-dir DIR] [--generated]
+// Data: the CoNLL file (default ../shared/data/conll2003/dev.txt next to the repository), or generated sentences
+// with --generated or when the file is missing. Stack addresses: .stack/env (scripts/stack/start.sh) or PADELLM_*.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
+import { readConll } from '../src/conll.js';
+import { createEngine } from '../src/engine/index.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    limit: { type: 'string', default: '400' },
+    minutes: { type: 'string', default: '0' },
+    'light-count': { type: 'string', default: '40' },
+    'light-rate': { type: 'string', default: '5' },
+    'model-dir': { type: 'string' },
+    generated: { type: 'boolean', default: false },
+  },
+});
+
+const embedded = join(root, 'models', 'padellm-conll03-small');
+const modelDir = opts['model-dir'] ?? process.env.PADELLM_MODEL_DIR ??
+  (existsSync(join(embedded, 'padellm.json')) ? embedded : join(root, 'test', 'fixtures', 'models', 'qwen2'));
+const dataPath = positionals[0] ?? join(root, '..', 'shared', 'data', 'conll2003', 'dev.txt');
+const limit = Number(opts.limit);
+const minutes = Number(opts.minutes);
+const lightCount = Number(opts['light-count']);
+const lightRate = Number(opts['light-rate']);
+
+function stackEnv(): Record<string, string> {
+  const file = join(process.env.PADELLM_STACK_DIR ?? join(root, '.stack'), 'env');
+  const vars: Record<string, string> = {};
+  if (existsSync(file)) for (const m of readFileSync(file, 'utf8').matchAll(/^([A-Z0-9_]+)=(.*)$/gm)) vars[m[1]] = m[2];
+  return { ...vars, ...process.env } as Record<string, string>;
+}
+const brokers = (stackEnv().PADELLM_BROKERS ?? '127.0.0.1:9092').split(',');
+
+/** Generated when no corpus is given: combinations of made-up names and places. */
+function generatedSentences(n: number): string[] {
+  const people = ['Ingrid Haugen', 'Farid Haddad', 'Akosua Boateng', 'Marco Bellini', 'Lena Sorensen', 'Tomasz Wrobel'];
+  const orgs = ['Delmont Aerospace', 'Grayfield Capital', 'Lumina Bank', 'the Westbrook Philharmonic', 'Orbital Software'];
+  const places = ['Glasgow', 'Accra', 'Tromsdal', 'Valparaiso', 'Crete', 'Lyon', 'Osaka'];
+  const verbs = ['met officials from', 'signed a deal with', 'criticised', 'joined', 'left'];
+  return Array.from({ length: n }, (_, i) =>
+    `${people[i % people.length]} ${verbs[i % verbs.length]} ${orgs[(i * 7) % orgs.length]} in ${places[(i * 3) % places.length]} on day ${i}.`);
+}
+
+const texts = !opts.generated && existsSync(dataPath)
+  ? readConll(dataPath).map((s) => s.text).filter((t) => t.trim() !== '').slice(0, limit)
+  : generatedSentences(limit);
+const source = !opts.generated && existsSync(dataPath) ? dataPath : 'generated';
+
+const quantile = (xs: number[], q: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN;
+};
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+// ---- in-process engine, same messages ---------------------------------------------------------------------
+const engine = await createEngine({ modelDir });
+await Promise.all(texts.slice(0, 8).map((text) => engine.annotate({ text }))); // warm-up
+const maxInflight = 64;
+let next = 0;
+const t0 = performance.now();
+await Promise.all(Array.from({ length: maxInflight }, async () => {
+  while (next < texts.length) await engine.annotate({ text: texts[next++] });
+}));
+const inProcessPerSec = texts.length / ((performance.now() - t0) / 1000);
+const lightDecode: number[] = [];
+for (const text of texts.slice(0, lightCount)) lightDecode.push((await engine.annotate({ text })).stats.decodeMs);
+const engineMaxWaitMs = 2; // the engine's default scheduler wait (EngineOptions.maxWaitMs)
+await engine.close();
+
+// ---- through the broker -----------------------------------------------------------------------------------
+const kafka = new Kafka({ clientId: 'padellm-bench', brokers, logLevel: logLevel.NOTHING });
+const run = Date.now().toString(36);
+const topics = { input: `bench-in-${run}`, output: `bench-out-${run}`, dlq: `bench-dlq-${run}` };
+const admin = kafka.admin();
+await admin.connect();
+await admin.createTopics({ waitForLeaders: true, topics: Object.values(topics).map((topic) => ({ topic, numPartitions: 4 })) });
+await admin.disconnect();
+
+const port = await new Promise<number>((resolve) => {
+  const server = createServer().listen(0, '127.0.0.1', () => {
+    const { port: p } = server.address() as { port: number };
+    server.close(() => resolve(p));
+  });
+});
+const child = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), 'run', '--brokers', brokers.join(','),
+  '--input-topic', topics.input, '--output-topic', topics.output, '--dlq-topic', topics.dlq, '--group-id', `bench-${run}`,
+  '--transactional-id', `bench-${run}`, '--model-dir', modelDir, '--http-port', String(port), '--log-level', 'warn'],
+{ stdio: ['ignore', 'ignore', 'inherit'] });
+
+const rss: { t: number; mb: number }[] = [];
+const sampler = setInterval(() => {
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]);
+    if (kb) rss.push({ t: Date.now(), mb: kb / 1024 });
+  } catch { /* exited */ }
+}, 500);
+
+for (let i = 0; ; i++) {
+  if (i > 240) throw new Error('padellm run did not become ready in 120 s');
+  try { if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break; } catch { /* starting */ }
+  await sleep(500);
+}
+
+const sentAt = new Map<string, number>();
+const arrived = new Map<string, number>();
+const processorSide = new Map<string, number>();
+let waiter: { count: number; resolve: () => void } | undefined;
+const consumer = kafka.consumer({ groupId: `bench-reader-${run}`, readUncommitted: false, maxWaitTimeInMs: 10 });
+await consumer.connect();
+await consumer.subscribe({ topics: [topics.output], fromBeginning: true });
+await consumer.run({ eachMessage: async ({ message }) => {
+  const { id, timings } = JSON.parse(message.value!.toString());
+  arrived.set(id, Date.now());
+  processorSide.set(id, timings.endToEndMs);
+  if (waiter && arrived.size >= waiter.count) waiter.resolve();
+} });
+const waitArrivals = (count: number, timeoutMs: number) => new Promise<void>((resolve, reject) => {
+  if (arrived.size >= count) return resolve();
+  const timer = setTimeout(() => reject(new Error(`only ${arrived.size}/${count} outputs after ${timeoutMs} ms`)), timeoutMs);
+  waiter = { count, resolve: () => { clearTimeout(timer); resolve(); } };
+});
+const producer = kafka.producer();
+await producer.connect();
+const send = async (ids: string[], textOf: (i: number) => string) => {
+  const now = Date.now();
+  for (const id of ids) sentAt.set(id, now);
+  await producer.send({ topic: topics.input, acks: -1, messages: ids.map((id, i) => ({ key: id, value: JSON.stringify({ id, text: textOf(i) }) })) });
+};
+
+// Warm the processor (engine, connections, group) before timing.
+await send(texts.slice(0, 8).map((_, i) => `warm-${i}`), (i) => texts[i]);
+await waitArrivals(8, 60_000);
+
+// Throughput: every message at once, clock from the first send to the last committed output.
+const burstIds = texts.map((_, i) => `burst-${i}`);
+const burstStart = Date.now();
+for (let i = 0; i < burstIds.length; i += 500) await send(burstIds.slice(i, i + 500), (j) => texts[i + j]);
+await waitArrivals(8 + texts.length, 600_000);
+const kafkaPerSec = texts.length / ((Math.max(...burstIds.map((id) => arrived.get(id)!)) - burstStart) / 1000);
+
+// Light load: one message at a time at a low rate; latency from send to committed output seen by a consumer.
+const lightIds = texts.slice(0, lightCount).map((_, i) => `light-${i}`);
+for (let i = 0; i < lightIds.length; i++) {
+  await send([lightIds[i]], () => texts[i]);
+  await sleep(1000 / lightRate);
+}
+await waitArrivals(8 + texts.length + lightIds.length, 60_000);
+const lightLatency = lightIds.map((id) => arrived.get(id)! - sentAt.get(id)!);
+const lightInProcessor = lightIds.map((id) => processorSide.get(id)!);
+
+// Soak: a steady rate at half the measured throughput for N minutes.
+let soakStart: number | undefined;
+if (minutes > 0) {
+  soakStart = Date.now();
+  const rate = Math.max(1, kafkaPerSec / 2);
+  let k = 0;
+  while (Date.now() - soakStart < minutes * 60_000) {
+    const batch = Array.from({ length: Math.max(1, Math.round(rate / 10)) }, () => `soak-${k++}`);
+    await send(batch, (i) => texts[(k + i) % texts.length]);
+    await sleep(100);
+  }
+  await waitArrivals(8 + texts.length + lightIds.length + k, 300_000);
+}
+
+clearInterval(sampler);
+await producer.disconnect();
+await consumer.disconnect();
+child.kill('SIGTERM');
+await new Promise((resolve) => child.on('exit', resolve));
+
+const window = soakStart ? rss.filter((s) => s.t >= soakStart!) : rss.filter((s) => s.t >= burstStart);
+const rssStart = window[0]?.mb ?? NaN;
+const rssEnd = window.at(-1)?.mb ?? NaN;
+const rssMax = Math.max(...rss.map((s) => s.mb));
+const decodeP95 = quantile(lightDecode, 0.95);
+const latencyP95 = quantile(lightLatency, 0.95);
+const latencyBound = engineMaxWaitMs + 2 * decodeP95;
+const result = {
+  data: source, messages: texts.length, model: modelDir,
+  inProcess: { messagesPerSec: round(inProcessPerSec), lightDecodeMs: { p50: round(quantile(lightDecode, 0.5)), p95: round(decodeP95) } },
+  kafka: {
+    messagesPerSec: round(kafkaPerSec), ratioToInProcess: round(kafkaPerSec / inProcessPerSec, 2),
+    lightLoad: { ratePerSec: lightRate, messages: lightIds.length, endToEndMs: { p50: round(quantile(lightLatency, 0.5)), p95: round(latencyP95) },
+      /** From the input record's timestamp to its output record being built, before the commit. */
+      inProcessorMs: { p50: round(quantile(lightInProcessor, 0.5)), p95: round(quantile(lightInProcessor, 0.95)) } },
+  },
+  rssMb: { start: round(rssStart), end: round(rssEnd), max: round(rssMax), window: soakStart ? `soak ${minutes} min` : 'burst + light load' },
+  targets: {
+    throughputRatioAtLeast08: kafkaPerSec >= 0.8 * inProcessPerSec,
+    lightP95WithinBound: { ok: latencyP95 <= latencyBound, boundMs: round(latencyBound) },
+    rssUnder1GiB: rssMax < 1024,
+    rssFlatWithin10Percent: Math.abs(rssEnd - rssStart) / rssStart <= 0.1,
+  },
+};
+process.stdout.write(JSON.stringify(result, null, 2) + '\n');
