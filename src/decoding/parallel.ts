@@ -78,8 +78,9 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
 
   /**
    * Greedy count from the label's prompt. When the first digit could still grow ("1" before "1\n" or "12\n"), the
-   * mention rows for that count are sent in the same pass as the row that reads the next count token: if the count
-   * turns out as guessed they are exactly the rows that would have been sent next, one pass earlier.
+   * mention rows for that count are sent at once, guessing the count is complete: if it is, they are exactly the
+   * rows that would have been sent one pass later. When the count template starts with that same digit, mention
+   * row 1 also reads the next count token (its logits after the digit), so no separate row confirms the count.
    */
   private count(label: string, first: StepOutput<K>): void {
     const promptKv = first.kv;
@@ -89,42 +90,88 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
       tokens.push(greedy(out.logits).token);
       if (!this.ctx.countStop(tokens)) {
         const n = tokens.length === 1 ? this.ctx.readCount(tokens) : 0;
-        if (n > 0) guess = { n, rows: this.sendGuessedRows(label, promptKv, n) };
+        if (n > 0 && this.ctx.countIds(n)[0] === tokens[0]) {
+          this.guessWithoutCountRow(label, promptKv, tokens[0], n);
+          return;
+        }
+        if (n > 0) guess = { n, rows: this.sendGuessedRows(label, promptKv, n, null) };
         this.queue.push({ tokens: [tokens[tokens.length - 1]], past: out.kv, done: step });
         return;
       }
       const n = this.ctx.readCount(tokens);
-      this.open += n - 1;
-      if (guess && guess.n === n) {
-        for (const g of guess.rows) {
-          if (g.out) this.mention(label, g.k, g.out);
-          else g.state = 'go';
-        }
-        return;
-      }
-      if (guess) for (const g of guess.rows) g.state = 'drop';
-      for (let k = 1; k <= n; k++) {
-        this.queue.push({ tokens: this.mentionPrompt(n, k), past: promptKv, done: (o) => this.mention(label, k, o) });
-      }
+      if (guess && guess.n === n) return this.settleGuess(label, guess.rows, n);
+      if (guess) this.dropGuess(guess.rows);
+      this.sendMentionRows(label, promptKv, n);
     };
     step(first);
   }
 
+  /** Guessed mention rows whose row 1 also reads the count's second token; a wrong guess restarts the count. */
+  private guessWithoutCountRow(label: string, promptKv: K, digit: number, n: number): void {
+    const rows = this.sendGuessedRows(label, promptKv, n, (allLogits) => {
+      const vocab = allLogits.length / this.mentionPrompt(n, 1).length;
+      const tokens = [digit, greedy(allLogits.subarray(0, vocab)).token];
+      if (this.ctx.countStop(tokens) && this.ctx.readCount(tokens) === n) return this.settleGuess(label, rows, n);
+      this.dropGuess(rows);
+      // The count goes on past the digit (rare): redo it the plain way from the label's prompt.
+      this.queue.push({ tokens: [digit], past: promptKv, done: (out) => this.countAfter(label, promptKv, digit, out) });
+    });
+  }
+
+  /** Continues a count whose first token was `digit`, from the step that read it. */
+  private countAfter(label: string, promptKv: K, digit: number, out: StepOutput<K>): void {
+    const tokens = [digit];
+    const step = (o: StepOutput<K>) => {
+      tokens.push(greedy(o.logits).token);
+      if (this.ctx.countStop(tokens)) return this.sendMentionRows(label, promptKv, this.ctx.readCount(tokens));
+      this.queue.push({ tokens: [tokens[tokens.length - 1]], past: o.kv, done: step });
+    };
+    step(out);
+  }
+
+  private sendMentionRows(label: string, promptKv: K, n: number): void {
+    this.open += n - 1;
+    for (let k = 1; k <= n; k++) {
+      this.queue.push({ tokens: this.mentionPrompt(n, k), past: promptKv, done: (o) => this.mention(label, k, o) });
+    }
+  }
+
   /** Mention rows sent on a guessed count: their output waits until the count is known, or is dropped. */
-  private sendGuessedRows(label: string, promptKv: K, n: number): Array<GuessedRow<K>> {
+  private sendGuessedRows(
+    label: string, promptKv: K, n: number, readCount: ((allLogits: Float32Array) => void) | null,
+  ): Array<GuessedRow<K>> {
     const rows: Array<GuessedRow<K>> = [];
     for (let k = 1; k <= n; k++) {
       const g: GuessedRow<K> = { k, out: null, state: 'wait' };
       rows.push(g);
+      const reads = k === 1 && readCount !== null;
       this.queue.push({
-        tokens: this.mentionPrompt(n, k), past: promptKv,
+        tokens: this.mentionPrompt(n, k), past: promptKv, allLogits: reads,
         done: (out) => {
           if (g.state === 'go') this.mention(label, k, out);
-          else if (g.state === 'wait') g.out = out;
+          // Kept past this callback, so the logits are copied out of the pass's buffer.
+          else if (g.state === 'wait') g.out = { kv: out.kv, logits: Float32Array.from(out.logits) };
+          if (reads) readCount(out.allLogits!);
         },
       });
     }
     return rows;
+  }
+
+  private settleGuess(label: string, rows: Array<GuessedRow<K>>, n: number): void {
+    this.open += n - 1;
+    for (const g of rows) {
+      if (g.out) {
+        const out = g.out;
+        g.out = null;
+        g.state = 'done';
+        this.mention(label, g.k, out);
+      } else g.state = 'go';
+    }
+  }
+
+  private dropGuess(rows: Array<GuessedRow<K>>): void {
+    for (const g of rows) { g.state = 'drop'; g.out = null; }
   }
 
   /** What follows the label prompt for mention k of n: count(n) then the mention prefix. */
@@ -140,4 +187,4 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
   }
 }
 
-interface GuessedRow<K> { k: number; out: StepOutput<K> | null; state: 'wait' | 'go' | 'drop' }
+interface GuessedRow<K> { k: number; out: StepOutput<K> | null; state: 'wait' | 'go' | 'done' | 'drop' }

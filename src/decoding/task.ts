@@ -6,12 +6,15 @@ export interface KvHandle { readonly length: number }
 export interface StepOutput<K> {
   /** Logits at the row's last input token (valid only during the callback). */
   logits: Float32Array;
+  /** Logits at every input token, [tokens.length * vocab], when the row asked for them. */
+  allLogits?: Float32Array;
   kv: K;
 }
 
 export interface StepRow<K> {
   tokens: number[];
   past: K | null;
+  allLogits?: boolean;
   done(out: StepOutput<K>): void;
 }
 

@@ -25,10 +25,23 @@ async function setup(dir: string, random: boolean) {
   const forward = new Forward(opened.session, opened.layout, bundle.config.tokens.pad_id);
   const ctx: DecodeContext = decodeContext(bundle, tokenizer, templates);
   if (random) {
-    randomCounts(ctx);
+    randomCounts(ctx, await commonFirstToken(forward, ctx, tokenizer, bundle.config.labels));
     ctx.limits = { ...ctx.limits, max_mention_tokens: 6, max_ar_tokens: 24 };
   }
   return { bundle, tokenizer, forward, ctx, labels: bundle.config.labels };
+}
+
+/** The token a random model most often writes first after a label prompt. */
+async function commonFirstToken(forward: Forward, ctx: DecodeContext, tokenizer: TextTokenizer, labels: string[]) {
+  const seen = new Map<number, number>();
+  for (const text of SENTENCES.slice(0, 20)) {
+    const rows = labels.map((l) => ({ tokens: [...ctx.promptPrefix(tokenizer.encode(text)), ...ctx.labelSuffix(l)], past: null }));
+    for (const out of await forward.run(rows)) {
+      const t = greedy(out.logits).token;
+      seen.set(t, (seen.get(t) ?? 0) + 1);
+    }
+  }
+  return [...seen].sort((a, b) => b[1] - a[1])[0][0];
 }
 
 /** Generates one answer greedily on a single row, from scratch. */

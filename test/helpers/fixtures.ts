@@ -25,9 +25,22 @@ export function bundlesUnderTest(): Array<{ dir: string; random: boolean }> {
 /**
  * Random weights almost never write digits, so tests read counts from token ids instead: the first count token
  * gives 0-2 (0 stops at once, like a real "0"); a second token sometimes adds one, like a count that turns out to
- * have two digits. This drives step 2, and both outcomes of guessing the count from its first digit.
+ * have two digits. This drives step 2 and both outcomes of guessing the count from its first digit. When `one` is
+ * given (a token the model often writes first), it stands for the digit 1 and the count template starts with it,
+ * as a real "1\n" does, which drives the decoder's path that reads the count from the first mention row.
  */
-export function randomCounts(ctx: { readCount(t: readonly number[]): number; countStop(t: readonly number[]): boolean }): void {
-  ctx.readCount = (t) => (t[0] % 3) + (t.length > 1 && t[1] % 2 === 1 ? 1 : 0);
-  ctx.countStop = (t) => t[0] % 3 === 0 || t.length >= 2;
+export function randomCounts(
+  ctx: {
+    readCount(t: readonly number[]): number; countStop(t: readonly number[]): boolean;
+    countIds(n: number): number[]; newlineId: number;
+  },
+  one?: number,
+): void {
+  const digit = (id: number) => (id === one ? 1 : one !== undefined && id % 3 === 1 ? 2 : id % 3);
+  ctx.readCount = (t) => digit(t[0]) + (t.length > 1 && t[1] % 2 === 1 ? 1 : 0);
+  ctx.countStop = (t) => digit(t[0]) === 0 || t.length >= 2;
+  if (one !== undefined) {
+    const plain = ctx.countIds.bind(ctx);
+    ctx.countIds = (n) => (n === 1 ? [one, ctx.newlineId] : plain(n));
+  }
 }
