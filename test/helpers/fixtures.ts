@@ -5,8 +5,9 @@ import { join } from 'node:path';
 const root = join(import.meta.dirname, '..', '..', '..');
 export const FIXTURES = [
   ...['tiny-llama', 'qwen2', 'gpt2'].map((n) => join(root, 'test', 'fixtures', 'models', n)),
-  // tiny-llama with a float16 KV cache (test/fixtures/engine/make-fp16-kv.py).
+  // tiny-llama with a float16 KV cache, and without a position_ids input (test/fixtures/engine/make-*.py).
   join(root, 'test', 'fixtures', 'engine', 'tiny-llama-fp16'),
+  join(root, 'test', 'fixtures', 'engine', 'tiny-llama-nopos'),
 ];
 export const TRAINED = join(root, 'models', 'padellm-conll03-small');
 
