@@ -199,7 +199,12 @@ const result = {
       /** From the input record's timestamp to its output record being built, before the commit. */
       inProcessorMs: { p50: round(quantile(lightInProcessor, 0.5)), p95: round(quantile(lightInProcessor, 0.95)) } },
   },
-  rssMb: { start: round(rssStart), end: round(rssEnd), max: round(rssMax), window: soakStart ? `soak ${minutes} min` : 'burst + light load' },
+  rssMb: {
+    start: round(rssStart), end: round(rssEnd), max: round(rssMax), window: soakStart ? `soak ${minutes} min` : 'burst + light load',
+    /** The last sample of each minute of the window, to see whether it levels off. */
+    perMinute: window.filter((sample, i) => i === window.length - 1 ||
+      Math.floor((window[i + 1].t - window[0].t) / 60_000) > Math.floor((sample.t - window[0].t) / 60_000)).map((x) => round(x.mb)),
+  },
   targets: {
     throughputRatioAtLeast08: kafkaPerSec >= 0.8 * inProcessPerSec,
     lightP95WithinBound: { ok: latencyP95 <= latencyBound, boundMs: round(latencyBound) },

@@ -27,6 +27,7 @@ export function createMetrics(withDefaults = true) {
       labelNames: ['topic', 'partition'], registers }),
     inflight: new Gauge({ name: 'padellm_inflight_messages', help: 'Messages admitted to the engine and not finished', registers }),
     paused: new Gauge({ name: 'padellm_partitions_paused', help: '1 while consumption is paused because the engine is full', registers }),
+    pauses: new Counter({ name: 'padellm_consumer_pauses_total', help: 'Times consumption paused because the engine was full', registers }),
     transactionsAborted: new Counter({ name: 'padellm_transactions_aborted_total', help: 'Transactions aborted', registers }),
   };
 }

@@ -147,7 +147,7 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
         commitOffsets: (offsets) => activeConsumer.commitOffsets(offsets),
       });
       const admission = new Admission(config.maxInflight, {
-        onFull: () => { metrics.paused.set(1); activeConsumer.pause([{ topic: config.inputTopic }]); },
+        onFull: () => { metrics.paused.set(1); metrics.pauses.inc(); activeConsumer.pause([{ topic: config.inputTopic }]); },
         onAvailable: () => { metrics.paused.set(0); activeConsumer.resume([{ topic: config.inputTopic }]); },
       });
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {

@@ -2,19 +2,10 @@
 // restarted; under read_committed every input has exactly one output, none twice, none missing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  SENTENCES, createTopics, json, kafka, produce, readCommitted, spawnRun, stack, uniqueName, waitFor, MODEL_DIR,
+  SENTENCES, createTopics, freePort, json, kafka, produce, readCommitted, spawnRun, stack, uniqueName, waitFor, MODEL_DIR,
 } from './helpers.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function ready(port: number): Promise<boolean> {
   try {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Kafka, logLevel, type KafkaMessage, type Message } from 'kafkajs';
 import { stackAddresses } from '../stack/addresses.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
@@ -155,3 +156,32 @@ export function spawnRun(args: string[]): RunningProcess {
   const nextLine = (text: string) => new Promise<void>((resolve) => { watchers.push({ text, resolve }); });
   return { child, logs, exited, nextLine };
 }
+
+/** A TCP path to a real service (the registry, a broker's bootstrap address) that a test can cut and restore. */
+export class Gate {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  constructor(readonly port: number, private readonly host: string, private readonly targetPort: number) {}
+  async open(): Promise<void> {
+    this.server = createServer((client) => {
+      const upstream = connect(this.targetPort, this.host);
+      for (const s of [client, upstream]) { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); s.on('error', () => s.destroy()); }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+  }
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise((resolve) => this.server?.close(resolve));
+    this.server = undefined;
+  }
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+

@@ -2,46 +2,19 @@
 // recovers on its own; no record is dead-lettered for the registry's outage.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { TEXT_EVENT_SCHEMA } from '../../src/serde/registry.js';
 import { createEngine } from '../../src/engine/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createProcessor } from '../../src/processor/service.js';
-import { LogSink, SENTENCES, createTopics, produce, readCommitted, stack, testConfig, uniqueName, waitFor } from './helpers.js';
-
-/** A TCP path to the real registry that the test can cut and restore. */
-class Gate {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  constructor(readonly port: number, private readonly target: URL) {}
-  async open(): Promise<void> {
-    this.server = createServer((client) => {
-      const upstream = connect(Number(this.target.port), this.target.hostname);
-      for (const s of [client, upstream]) { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); s.on('error', () => s.destroy()); }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-  }
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise((resolve) => this.server?.close(resolve));
-    this.server = undefined;
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import {
+  Gate, LogSink, SENTENCES, createTopics, freePort, produce, readCommitted, stack, testConfig, uniqueName, waitFor,
+} from './helpers.js';
 
 test('registry down at start: clear error, retries, then recovery without a restart; down mid-run: no dead letters', { timeout: 120_000 }, async () => {
   const target = new URL(stack.registryUrl);
-  const gate = new Gate(await freePort(), target);
+  const gate = new Gate(await freePort(), target.hostname, Number(target.port));
   const gatedUrl = `http://127.0.0.1:${gate.port}${target.pathname}`;
   const topics = { input: uniqueName('reg-in'), output: uniqueName('reg-out'), dlq: uniqueName('reg-dlq') };
   await createTopics([topics.input]);

@@ -52,6 +52,16 @@ test('json in, json out: one event per input, ids, labels, order per partition, 
     }
     assert.equal(bySource.size, 3);
     for (const { offsets } of bySource.values()) assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b));
+
+    const base = `http://127.0.0.1:${processor.httpPort()}`;
+    assert.equal((await fetch(`${base}/healthz`)).status, 200);
+    assert.equal((await fetch(`${base}/readyz`)).status, 200);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    for (const name of ['padellm_records_in_total', 'padellm_records_out_total', 'padellm_batch_records', 'padellm_decode_ms',
+      'padellm_end_to_end_ms', 'padellm_consumer_lag', 'padellm_transaction_records', 'padellm_chunks_total']) {
+      assert.match(metrics, new RegExp(`^${name}`, 'm'), name);
+    }
+    assert.match(metrics, new RegExp(`padellm_records_out_total\\{topic="${topics.output}"\\} ${messages.length}`));
   } finally {
     assert.equal(await processor.stop(), true);
   }
@@ -92,6 +102,20 @@ test('avro in, avro out: registry wire format both ways, output schema registere
     assert.ok(decoded[1].entities.every((x: { label: string }) => x.label === 'ORG'));
     const outputId = await registry.getLatestSchemaId(`${topics.output}-value`);
     assert.equal(out[0].message.value!.readInt32BE(1), outputId);
+  } finally {
+    await processor.stop();
+  }
+});
+
+test('max-inflight 2: partitions pause while the engine is full and resume; nothing is lost or reordered', async () => {
+  const topics = topicsFor('pause');
+  await createTopics([topics.input]);
+  const { processor } = await startInProcess(testConfig(topics, { maxInflight: 2 }));
+  try {
+    await produce(topics.input, Array.from({ length: 40 }, (_, i) => ({ value: JSON.stringify({ id: `p${i}`, text: SENTENCES[i % 8] }) })));
+    const out = await readCommitted([topics.output], 40);
+    assert.deepEqual(out.map((r) => json(r).id), Array.from({ length: 40 }, (_, i) => `p${i}`));
+    assert.ok((await processor.metrics.pauses.get()).values[0].value > 0, 'consumption paused at least once');
   } finally {
     await processor.stop();
   }
