@@ -3,17 +3,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-export const FIXTURES = [
-  ...['tiny-llama', 'qwen2', 'gpt2'].map((n) => join(root, 'test', 'fixtures', 'models', n)),
-  // tiny-llama with a float16 KV cache, and without a position_ids input (test/fixtures/engine/make-*.py).
-  join(root, 'test', 'fixtures', 'engine', 'tiny-llama-fp16'),
-  join(root, 'test', 'fixtures', 'engine', 'tiny-llama-nopos'),
-];
+export const FIXTURES = ['tiny-llama', 'qwen2', 'gpt2'].map((n) => join(root, 'test', 'fixtures', 'models', n));
+/** tiny-llama made to have a float16 KV cache, or no position_ids input (test/fixtures/engine/make-*.py). */
+export const ENGINE_FIXTURES = ['tiny-llama-fp16', 'tiny-llama-nopos'].map((n) => join(root, 'test', 'fixtures', 'engine', n));
 export const TRAINED = join(root, 'models', 'padellm-conll03-small');
 
 /** Fixture bundles first, then the trained model when it exists. Random weights get `random: true`. */
 export function bundlesUnderTest(): Array<{ dir: string; random: boolean }> {
-  const out = FIXTURES.filter((d) => existsSync(join(d, 'padellm.json'))).map((dir) => ({ dir, random: true }));
+  const out = [...FIXTURES, ...ENGINE_FIXTURES].filter((d) => existsSync(join(d, 'padellm.json'))).map((dir) => ({ dir, random: true }));
   if (existsSync(join(TRAINED, 'padellm.json')) && existsSync(join(TRAINED, 'model.onnx'))) out.push({ dir: TRAINED, random: false });
   // Any other bundle can be checked too: PADELLM_TEST_BUNDLES=dir[:dir...] (dir=random marks random weights).
   for (const spec of (process.env.PADELLM_TEST_BUNDLES ?? '').split(':').filter(Boolean)) {
