@@ -96,23 +96,29 @@ export class Scheduler<K extends KvHandle> {
    * does not pad dozens of one-token decode steps to its length (they go in the next pass instead).
    */
   private pick(): PendingRow<K>[] {
-    const chosen: PendingRow<K>[] = [];
-    const rest: PendingRow<K>[] = [];
-    let real = 0;
-    let longest = 0;
-    for (const p of this.pending) {
+    const [head, ...others] = this.pending;
+    const c0 = head.row.tokens.length;
+    const p0 = head.row.past?.length ?? 0;
+    // After the head, rows shaped most like it first (input length, then past length), oldest first among equals:
+    // that keeps padding low when budgets bind. Rows left out keep their place in the queue.
+    const order = others
+      .map((p, i) => ({ p, i, dc: Math.abs(p.row.tokens.length - c0), dp: Math.abs((p.row.past?.length ?? 0) - p0) }))
+      .sort((a, b) => a.dc - b.dc || a.dp - b.dp || a.i - b.i);
+    const chosen = new Set<PendingRow<K>>([head]);
+    let real = c0;
+    let longest = c0;
+    for (const { p } of order) {
       const c = p.row.tokens.length;
-      const padded = (chosen.length + 1) * Math.max(longest, c);
-      const fits = chosen.length < this.opts.maxRowsPerPass && padded <= this.opts.maxTokensPerPass &&
+      const padded = (chosen.size + 1) * Math.max(longest, c);
+      const fits = chosen.size < this.opts.maxRowsPerPass && padded <= this.opts.maxTokensPerPass &&
         (padded <= PADDING_SLACK || real + c >= MIN_REAL_FRACTION * padded);
-      if (chosen.length === 0 || fits) {
-        chosen.push(p);
-        real += c;
-        longest = Math.max(longest, c);
-      } else rest.push(p);
+      if (!fits) continue;
+      chosen.add(p);
+      real += c;
+      longest = Math.max(longest, c);
     }
-    this.pending = rest;
-    return chosen;
+    this.pending = this.pending.filter((p) => !chosen.has(p));
+    return [...chosen];
   }
 
   private async pass(chosen: PendingRow<K>[]): Promise<void> {
