@@ -4,7 +4,7 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export function splitTemplatePattern(template: string, labels: readonly string[]): RegExp {
+export function arItemRegExp(template: string, labels: readonly string[]): RegExp {
   const labelAlt = [...labels].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
   let src = '';
   let last = 0;

@@ -1,6 +1,6 @@
 // The autoregressive baseline: one sequence lists every (label, mention) pair with `ar_item`, then EOS.
-import { generate } from './parallel.js';
-import { splitTemplatePattern } from './arItems.js';
+import { generate } from './steps.js';
+import { arItemRegExp } from './arItems.js';
 import { RowQueue, type DecodeContext, type DecodeTask, type GeneratedMention, type KvHandle } from './task.js';
 
 export class AutoregressiveTask<K extends KvHandle> implements DecodeTask<K> {
@@ -36,7 +36,7 @@ export function parseArOutput(
   const ids = tokens.slice(0, n);
   const text = ctx.decode(ids);
   const offsets = ctx.offsets(ids);
-  const item = splitTemplatePattern(ctx.arItemPattern, labels);
+  const item = arItemRegExp(ctx.arItemPattern, labels);
   const perLabel = new Map<string, number>();
   const out: GeneratedMention[] = [];
   for (let m = item.exec(text); m; m = item.exec(text)) {

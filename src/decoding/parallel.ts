@@ -1,54 +1,10 @@
 // PaDeLLM parallel decoding for one message, with prefix sharing:
 // prefill the prompt up to {label} once -> one row per label with its suffix -> greedy count -> for k in 1..n
 // a row forked from the label's prompt cache fed count(n) + mention-prefix(k) -> greedy mention until EOS/cap.
-import { countStop, parseCount } from './count.js';
 import { greedy } from './greedy.js';
+import { generate, mentionStopFor, readMention } from './steps.js';
 import type { StopCriterion } from './stopping.js';
 import { RowQueue, type DecodeContext, type DecodeTask, type GeneratedMention, type KvHandle, type StepOutput } from './task.js';
-
-/** Greedy generation of one answer on one row: calls back with the tokens and their probabilities. */
-export function generate<K extends KvHandle>(
-  queue: RowQueue<K>, first: StepOutput<K>, stop: StopCriterion,
-  finish: (tokens: number[], probs: number[]) => void,
-): void {
-  const tokens: number[] = [];
-  const probs: number[] = [];
-  const step = (out: StepOutput<K>) => {
-    const c = greedy(out.logits);
-    tokens.push(c.token);
-    probs.push(c.prob);
-    if (stop(tokens)) finish(tokens, probs);
-    else queue.push({ tokens: [c.token], past: out.kv, done: step });
-  };
-  step(first);
-}
-
-/** The mention answer: text before EOS, score = product of its token probabilities (EOS excluded). */
-export function readMention(ctx: DecodeContext, tokens: number[], probs: number[]): { text: string; score: number } {
-  const n = tokens[tokens.length - 1] === ctx.eosId ? tokens.length - 1 : tokens.length;
-  let score = 1;
-  for (let i = 0; i < n; i++) score *= probs[i];
-  return { text: ctx.decode(tokens.slice(0, n)).trim(), score };
-}
-
-/** The usual count stopping rule over the generated text. */
-export function countStopFor(ctx: Pick<DecodeContext, 'decode' | 'eosId' | 'newlineId' | 'limits'>): StopCriterion {
-  return countStop({
-    eosId: ctx.eosId, newlineId: ctx.newlineId, maxCount: ctx.limits.max_count,
-    maxCountTokens: ctx.limits.max_count_tokens, decode: (ids) => ctx.decode(ids),
-  });
-}
-
-export function mentionStopFor(ctx: DecodeContext): StopCriterion {
-  const cap = ctx.limits.max_mention_tokens;
-  return (g) => g[g.length - 1] === ctx.eosId || g.length >= cap;
-}
-
-/** The usual count reader: the digits of the generated text, EOS dropped. */
-export function countReader(ctx: Pick<DecodeContext, 'decode' | 'eosId' | 'limits'>) {
-  return (tokens: readonly number[]) =>
-    parseCount(ctx.decode(tokens.filter((t) => t !== ctx.eosId)), ctx.limits.max_count);
-}
 
 export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
   private readonly queue = new RowQueue<K>();

@@ -1,7 +1,7 @@
 // The paper's reference scheme, for benchmarks: every (label) and (label, k) query encodes its full prompt from
 // scratch, nothing is reused between step 1 and step 2, and step 2 starts only when every count is known
 // (batched within the message, as the official batched script does).
-import { generate, mentionStopFor, readMention } from './parallel.js';
+import { generate, mentionStopFor, readMention } from './steps.js';
 import type { StopCriterion } from './stopping.js';
 import { RowQueue, type DecodeContext, type DecodeTask, type GeneratedMention, type KvHandle } from './task.js';
 

@@ -1,0 +1,50 @@
+// Building blocks the decoders share: greedy generation on one row, reading answers, the usual count rules.
+import { countStop, parseCount } from './count.js';
+import { greedy } from './greedy.js';
+import type { StopCriterion } from './stopping.js';
+import type { DecodeContext, KvHandle, RowQueue, StepOutput } from './task.js';
+
+/** Greedy generation of one answer on one row: calls back with the tokens and their probabilities. */
+export function generate<K extends KvHandle>(
+  queue: RowQueue<K>, first: StepOutput<K>, stop: StopCriterion,
+  finish: (tokens: number[], probs: number[]) => void,
+): void {
+  const tokens: number[] = [];
+  const probs: number[] = [];
+  const step = (out: StepOutput<K>) => {
+    const c = greedy(out.logits);
+    tokens.push(c.token);
+    probs.push(c.prob);
+    if (stop(tokens)) finish(tokens, probs);
+    else queue.push({ tokens: [c.token], past: out.kv, done: step });
+  };
+  step(first);
+}
+
+/** The mention answer: text before EOS, score = product of its token probabilities (EOS excluded). */
+export function readMention(ctx: DecodeContext, tokens: number[], probs: number[]): { text: string; score: number } {
+  const n = tokens[tokens.length - 1] === ctx.eosId ? tokens.length - 1 : tokens.length;
+  let score = 1;
+  for (let i = 0; i < n; i++) score *= probs[i];
+  return { text: ctx.decode(tokens.slice(0, n)).trim(), score };
+}
+
+/** The usual count stopping rule over the generated text. */
+export function countStopFor(ctx: Pick<DecodeContext, 'decode' | 'eosId' | 'newlineId' | 'limits'>): StopCriterion {
+  return countStop({
+    eosId: ctx.eosId, newlineId: ctx.newlineId, maxCount: ctx.limits.max_count,
+    maxCountTokens: ctx.limits.max_count_tokens, decode: (ids) => ctx.decode(ids),
+  });
+}
+
+export function mentionStopFor(ctx: DecodeContext): StopCriterion {
+  const cap = ctx.limits.max_mention_tokens;
+  return (g) => g[g.length - 1] === ctx.eosId || g.length >= cap;
+}
+
+/** The usual count reader: the digits of the generated text, EOS dropped. */
+export function countReader(ctx: Pick<DecodeContext, 'decode' | 'eosId' | 'limits'>) {
+  return (tokens: readonly number[]) =>
+    parseCount(ctx.decode(tokens.filter((t) => t !== ctx.eosId)), ctx.limits.max_count);
+}
+
