@@ -44,23 +44,32 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
   const metrics = deps.metrics ?? createMetrics();
   const stopping = new AbortController();
   const signal = stopping.signal;
-  const state = { engine: false, producer: false, joined: false };
   let engine: Engine | undefined;
   let consumer: Consumer | undefined;
   let writer: OutputWriter | undefined;
   let http: { server: Server; port: number } | undefined;
-  const ready = () => state.engine && state.producer && state.joined && !signal.aborted;
+  let joined = false;
+  const ready = () => engine !== undefined && (writer?.connected() ?? false) && joined && !signal.aborted;
+
+  /** Closes whatever start() has created so far; safe to run again for parts created later. */
+  const teardown = async () => {
+    const [c, w, e] = [consumer, writer, engine];
+    consumer = undefined;
+    writer = undefined;
+    engine = undefined;
+    await c?.stop(); // no new fetches; waits for the running batches, which wait for their commits
+    await w?.close(); // commits what is queued, disconnects the producer
+    await c?.disconnect(); // leaves the group, so the partitions move on at once
+    await e?.close();
+  };
 
   const stop = async (): Promise<boolean> => {
     if (signal.aborted) return true;
     logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'stopping: no new fetches, finishing the open transaction');
     stopping.abort(new Error('processor stopping'));
     const orderly = (async () => {
-      await consumer?.stop();
-      await writer?.flush().catch(() => undefined);
-      await writer?.close();
-      await consumer?.disconnect(); // leaves the group
-      await engine?.close();
+      await teardown();
+      http?.server.closeAllConnections();
       await new Promise<void>((resolve) => (http ? http.server.close(() => resolve()) : resolve()));
     })();
     let timer: NodeJS.Timeout | undefined;
@@ -75,18 +84,25 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
     return inTime;
   };
 
+  /** Each step of start() may outlast a stop(): what it made is then closed here, not leaked. */
+  const unlessStopped = async <T>(made: T, close: (made: T) => Promise<unknown>): Promise<T> => {
+    if (!signal.aborted) return made;
+    await close(made);
+    throw signal.reason;
+  };
+
   const start = async (): Promise<void> => {
     logger.info({ config: redactConfig(config) }, 'starting padellm run');
     http = await startHttp(config.httpPort, metrics.registry, { healthy: () => !signal.aborted, ready });
     logger.info({ port: http.port }, 'serving /metrics, /healthz, /readyz');
     try {
-      engine = await deps.createEngine({
+      const loaded = await unlessStopped(await deps.createEngine({
         modelDir: config.modelDir, variant: config.modelVariant, executionProviders: config.executionProviders,
         intraOpThreads: config.intraOpThreads, interOpThreads: config.interOpThreads, maxRowsPerPass: config.maxRowsPerPass,
         maxTokensPerPass: config.maxTokensPerPass, maxWaitMs: config.maxWaitMs,
-      });
-      state.engine = true;
-      logger.info({ model: engine.model }, 'model loaded');
+      }), (e) => e.close());
+      engine = loaded;
+      logger.info({ model: loaded.model }, 'model loaded');
 
       const registry = config.registryUrl ? createRegistry({
         url: config.registryUrl, username: config.registryUsername, password: config.registryPassword,
@@ -112,15 +128,7 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
         }
       }, { what: `check topics on Kafka at ${config.brokers.join(',')}`, logger, signal });
 
-      const connectProducer = () => withBackoff(async () => {
-        const producer = createProducer(kafka, config);
-        await producer.connect();
-        return producer;
-      }, { what: `connect the ${config.delivery} producer`, logger, signal });
-      const producer = await connectProducer();
-      state.producer = true;
-
-      consumer = kafka.consumer({
+      const activeConsumer = kafka.consumer({
         groupId: config.groupId,
         readUncommitted: false,
         // The broker's long-poll: shorter lets stop() return sooner; data still arrives as soon as it is there.
@@ -131,57 +139,59 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
         heartbeatInterval: 1_000,
         retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 8, restartOnFailure: async () => !signal.aborted },
       });
-      const activeConsumer = consumer;
-      let firstProducer: Producer | undefined = producer;
-      writer = new OutputWriter({
+      consumer = activeConsumer;
+      const activeWriter = new OutputWriter({
         delivery: config.delivery, groupId: config.groupId, logger, metrics,
         policy: new BatchPolicy({ maxRecords: config.commitMaxRecords, maxBytes: config.commitMaxBytes, maxDelayMs: config.commitIntervalMs }),
-        connectProducer: async () => {
-          const reuse = firstProducer;
-          firstProducer = undefined;
-          state.producer = false;
-          const connected = reuse ?? await connectProducer();
-          state.producer = true;
-          return connected;
-        },
+        connectProducer: () => withBackoff(async () => {
+          const producer = createProducer(kafka, config);
+          await producer.connect();
+          return producer;
+        }, { what: `connect the ${config.delivery} producer`, logger, signal }),
         commitOffsets: (offsets) => activeConsumer.commitOffsets(offsets),
       });
+      writer = activeWriter;
+      await activeWriter.connect();
+
       const admission = new Admission(config.maxInflight, {
         onFull: () => { metrics.paused.set(1); metrics.pauses.inc(); activeConsumer.pause([{ topic: config.inputTopic }]); },
         onAvailable: () => { metrics.paused.set(0); activeConsumer.resume([{ topic: config.inputTopic }]); },
       });
-      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-        state.joined = true;
+      activeConsumer.on(activeConsumer.events.GROUP_JOIN, ({ payload }) => {
+        joined = true;
         logger.info({ memberId: payload.memberId, assignment: payload.memberAssignment }, 'joined consumer group');
       });
-      consumer.on(consumer.events.CRASH, ({ payload }) => {
-        state.joined = false;
+      activeConsumer.on(activeConsumer.events.CRASH, ({ payload }) => {
+        joined = false;
         logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed; rejoining');
       });
-      consumer.on(consumer.events.DISCONNECT, () => { state.joined = false; });
+      activeConsumer.on(activeConsumer.events.DISCONNECT, () => { joined = false; });
 
       await withBackoff(async () => {
         await activeConsumer.connect();
         await activeConsumer.subscribe({ topics: [config.inputTopic], fromBeginning: true });
       }, { what: `join group ${config.groupId}`, logger, signal });
-      await consumer.run({
+      if (signal.aborted) throw signal.reason;
+      await activeConsumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY,
         eachBatch: createBatchHandler({
-          admission, writer, logger, metrics, signal,
+          admission, writer: activeWriter, logger, metrics, signal,
           record: {
-            engine, inputFormat: config.inputFormat, outputFormat: config.outputFormat, outputTopic: config.outputTopic,
+            engine: loaded, inputFormat: config.inputFormat, outputFormat: config.outputFormat, outputTopic: config.outputTopic,
             dlqTopic: config.dlqTopic, outputPartitions: partitions.get(config.outputTopic)!, maxTextChars: config.maxTextChars,
             avroReader, avroWriter, logger, metrics, signal,
           },
         }),
       });
     } catch (error) {
-      if (!signal.aborted) {
-        await stop();
-        throw error;
+      if (signal.aborted) {
+        await teardown(); // parts made after stop() ran its own teardown
+        return;
       }
+      await stop();
+      throw error;
     }
   };
 
@@ -192,7 +202,7 @@ function createProducer(kafka: Kafka, config: Config): Producer {
   // Records carry explicit partitions; the partitioner only matters for none of them.
   const createPartitioner = Partitioners.DefaultPartitioner;
   if (config.delivery === 'at-least-once') return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner });
-  return kafka.producer({ createPartitioner,
-    transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000,
+  return kafka.producer({
+    createPartitioner, transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000,
   });
 }

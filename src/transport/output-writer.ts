@@ -29,7 +29,7 @@ export interface OutputWriterOptions {
   delivery: Delivery;
   groupId: string;
   policy: BatchPolicy;
-  /** A connected producer (transactional for exactly-once); called again after a failed flush to start afresh. */
+  /** A connected producer (transactional for exactly-once); called again after a failed commit to start afresh. */
   connectProducer: () => Promise<Producer>;
   /** Commits offsets outside a transaction (at-least-once). */
   commitOffsets: (offsets: TopicPartitionOffsetAndMetadata[]) => Promise<void>;
@@ -48,6 +48,16 @@ export class OutputWriter {
   private producer: Producer | undefined;
 
   constructor(private readonly options: OutputWriterOptions) {}
+
+  /** Connects the producer now rather than at the first commit (a transactional one also fences its predecessor). */
+  async connect(): Promise<void> {
+    this.producer ??= await this.options.connectProducer();
+  }
+
+  /** A producer is connected: false after a failed commit until the next one reconnects. */
+  connected(): boolean {
+    return this.producer !== undefined;
+  }
 
   /** Queues the outputs of one consumed record; resolves once they and its offset are committed. */
   append(item: OutputItem): Promise<void> {

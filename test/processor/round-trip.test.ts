@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { TEXT_EVENT_SCHEMA } from '../../src/serde/registry.js';
 import {
-  SENTENCES, createTopics, json, produce, readCommitted, stack, startInProcess, testConfig, uniqueName,
+  SENTENCES, createTopics, json, kafka, produce, readCommitted, stack, startInProcess, testConfig, uniqueName,
 } from './helpers.js';
 
 function topicsFor(name: string) {
@@ -119,4 +119,23 @@ test('max-inflight 2: partitions pause while the engine is full and resume; noth
   } finally {
     await processor.stop();
   }
+});
+
+test('at-least-once delivery (no transactions): the same round trip, offsets committed after the records', async () => {
+  const topics = topicsFor('alo');
+  await createTopics([topics.input]);
+  const config = testConfig(topics, { delivery: 'at-least-once' });
+  const { processor } = await startInProcess(config);
+  try {
+    await produce(topics.input, SENTENCES.map((text, i) => ({ value: JSON.stringify({ id: `a${i}`, text }) })));
+    const out = await readCommitted([topics.output], SENTENCES.length);
+    assert.deepEqual(out.map((r) => json(r).id), SENTENCES.map((_, i) => `a${i}`));
+  } finally {
+    await processor.stop();
+  }
+  const admin = kafka().admin();
+  await admin.connect();
+  const [offsets] = await admin.fetchOffsets({ groupId: config.groupId, topics: [topics.input] });
+  await admin.disconnect();
+  assert.equal(offsets.partitions[0].offset, String(SENTENCES.length), 'consumed offsets committed');
 });
