@@ -21,19 +21,28 @@ export function register(program: Command): void {
   addDecoderFlag(addEngineFlags(cmd)).action(async (flags: EngineFlags & { decoder: DecoderKind }) => {
     const engine = await createEngine(engineOptions(flags));
     const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-    // Submit every line at once so requests batch; print in input order as results arrive.
-    const pending: Array<Promise<string>> = [];
+    // Every line is submitted as soon as it is read, so requests batch; each answer is printed, in input order, as
+    // soon as it and all before it are done.
+    let printed: Promise<void> = Promise.resolve();
     let n = 0;
     for await (const line of lines) {
       if (line.trim().length === 0) continue;
       n++;
-      const input = parseLine(line, n);
-      pending.push(engine.annotate({ text: input.text, labels: input.labels, decoder: flags.decoder }).then(
+      let input: InputLine;
+      try {
+        input = parseLine(line, n);
+      } catch (err) {
+        const bad = JSON.stringify({ id: n, error: { code: 'PADELLM_BAD_INPUT', message: `line ${n}: ${(err as Error).message}` } });
+        printed = printed.then(() => { process.stdout.write(bad + '\n'); });
+        continue;
+      }
+      const answer = engine.annotate({ text: input.text, labels: input.labels, decoder: flags.decoder }).then(
         (r: AnnotateResult) => JSON.stringify({ id: input.id, text: input.text, entities: r.entities }),
         (err: Error & { code?: string }) => JSON.stringify({ id: input.id, text: input.text, error: { code: err.code, message: err.message } }),
-      ));
+      );
+      printed = printed.then(async () => { process.stdout.write((await answer) + '\n'); });
     }
-    for (const p of pending) process.stdout.write((await p) + '\n');
+    await printed;
     await engine.close();
   });
 }
