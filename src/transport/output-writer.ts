@@ -76,14 +76,6 @@ export class OutputWriter {
     }
   }
 
-  /** Fails everything queued and not yet committing (the process is stopping without finishing). */
-  discard(reason: Error): void {
-    this.clearTimers();
-    for (const p of this.pending) p.reject(reason);
-    this.pending = [];
-    this.options.policy.reset();
-  }
-
   async close(): Promise<void> {
     await this.flush();
     await this.producer?.disconnect();
