@@ -103,6 +103,8 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0, help="train sentences (0 = all), for smoke runs")
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--init-from", help="warm start from this model.pt (its architecture wins over the flags)")
+    ap.add_argument("--warmup", type=int, default=100)
     args = ap.parse_args()
 
     torch.manual_seed(args.seed)
@@ -123,7 +125,12 @@ def main() -> None:
     n_loss = sum(len(p[3]) for p in packed)
     mc = ModelConfig(vocab_size=tok.get_vocab_size(), hidden=args.hidden, layers=args.layers, heads=args.heads,
                      kv_heads=args.kv_heads, ffn=args.ffn, max_positions=cfg["limits"]["max_positions"])
+    if args.init_from:
+        ckpt = torch.load(args.init_from, map_location="cpu")
+        mc = ModelConfig(**ckpt["config"])
     model = PadeLM(mc)
+    if args.init_from:
+        model.load_state_dict(ckpt["model"])
     n_params = sum(p.numel() for p in model.parameters())
     print(json.dumps({"sentences": len(train), "packed_tokens": n_tok, "loss_tokens": n_loss, "params": n_params,
                       "prep_s": round(time.time() - t_start, 1)}), flush=True)
@@ -133,7 +140,8 @@ def main() -> None:
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.95))
     budget = args.minutes * 60
-    warmup, total, step, epoch = 100, None, 0, 0
+    warmup, total, step, epoch = args.warmup, None, 0, 0
+    recent: list[float] = []  # durations of the latest steps: the plan follows the machine's current speed
     curve, best = [], None
     t0 = time.time()
     next_eval = budget / args.evals
@@ -149,6 +157,7 @@ def main() -> None:
             lr = args.lr * min(1.0, (step + 1) / warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, step / horizon))))
             for g in opt.param_groups:
                 g["lr"] = lr
+            t_step = time.time()
             ids, pos, mask, lb, li, lid = collate(packed, idx)
             h, _ = model.hidden_states(ids, pos, mask)
             logits = model.logits(h[lb, li])
@@ -158,6 +167,7 @@ def main() -> None:
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             step += 1
+            recent = (recent + [time.time() - t_step])[-100:]
             elapsed = time.time() - t0
             if step % 50 == 0:
                 print(json.dumps({"step": step, "epoch": epoch, "loss": round(loss.item(), 4), "lr": round(lr, 6),
@@ -175,7 +185,7 @@ def main() -> None:
                 next_eval = (time.time() - t0) + budget / args.evals
                 if total is not None and not finished:
                     # Re-plan so evaluation time does not push the end past the budget.
-                    per_step = (time.time() - t0) / step
+                    per_step = sum(recent) / len(recent)
                     total = max(step + 1, int(step + (budget - (time.time() - t0)) / per_step))
             if finished:
                 break
