@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from tokenizers import Tokenizer
 
 from .data import read_sentences
+from .augment import augment, mention_pool
 from .decode import Codec, autoregressive_predict, gold_sets, micro_f1, parallel_predict
 from .format import autoregressive_example, parallel_examples, tokenize_example
 from .model import ModelConfig, PadeLM
@@ -105,6 +106,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--init-from", help="warm start from this model.pt (its architecture wins over the flags)")
     ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--augment", type=int, default=0, help="mention-replaced copies of each sentence with entities")
+    ap.add_argument("--synthetic-rate", type=float, default=0.5, help="share of replacements that are made-up words")
     args = ap.parse_args()
 
     torch.manual_seed(args.seed)
@@ -117,6 +120,10 @@ def main() -> None:
     train = read_sentences(args.train)
     if args.limit:
         train = train[:args.limit]
+    if args.augment:
+        pool, arng = mention_pool(train), random.Random(args.seed)
+        train = train + [augment(s, pool, arng, args.synthetic_rate)
+                         for _ in range(args.augment) for s in train if s.entities]
     dev = read_sentences(args.dev)
     dev_eval = random.Random(0).sample(dev, min(args.dev_eval, len(dev)))
     t_start = time.time()
