@@ -147,6 +147,7 @@ def main() -> None:
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.95))
     budget = args.minutes * 60
+    steps_per_epoch = len(batches(packed, args.batch_tokens, random.Random(0)))
     warmup, total, step, epoch = args.warmup, None, 0, 0
     recent: list[float] = []  # durations of the latest steps: the plan follows the machine's current speed
     curve, best = [], None
@@ -182,7 +183,7 @@ def main() -> None:
             finished = (total is not None and step >= total) or elapsed >= budget
             if elapsed >= next_eval or finished:
                 ev = evaluate(model, codec, dev_eval, cfg["labels"])
-                ev.update({"step": step, "epoch": epoch, "epoch_frac": round(step / len(batches(packed, args.batch_tokens, random.Random(0))), 2),
+                ev.update({"step": step, "epoch": epoch, "epoch_frac": round(step / steps_per_epoch, 2),
                            "elapsed_min": round((time.time() - t0) / 60, 2), "loss": round(loss.item(), 4)})
                 curve.append(ev)
                 print(json.dumps({"eval": ev}), flush=True)
@@ -198,7 +199,7 @@ def main() -> None:
                 break
         if finished:
             break
-    summary = {"params": n_params, "config": mc.to_dict(), "steps": step, "epochs": round(step / max(1, len(batches(packed, args.batch_tokens, random.Random(0)))), 2),
+    summary = {"params": n_params, "config": mc.to_dict(), "steps": step, "epochs": round(step / steps_per_epoch, 2),
                "train_minutes": round((time.time() - t0) / 60, 2), "packed_tokens_per_epoch": n_tok,
                "curve": curve, "best_dev_subset_parallel_f1": best, "args": vars(args)}
     json.dump(summary, open(os.path.join(args.out, "train_summary.json"), "w"), indent=2)
