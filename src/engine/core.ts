@@ -60,6 +60,7 @@ export class EngineCore {
     const templates = new Templates(bundle.config, tokenizer);
     const opened = await openSession(bundle.modelPath(opts.variant ?? 'fp32'), bundle.config.architecture, {
       executionProviders: opts.executionProviders, intraOpThreads: opts.intraOpThreads, interOpThreads: opts.interOpThreads,
+      intraOpSpinning: opts.intraOpSpinning,
     });
     const forward = new Forward(opened.session, opened.layout, bundle.config.tokens.pad_id);
     const scheduler = new Scheduler<KvView>(forward, {

@@ -65,6 +65,9 @@ export interface EngineOptions {
   executionProviders?: string[];
   intraOpThreads?: number;
   interOpThreads?: number;
+  /** Let idle intra-op threads spin waiting for work (ONNX Runtime's default). Off by default: spinning burns CPU that
+   * the Kafka client and neighbouring pods need, and it bought no throughput on the embedded model. */
+  intraOpSpinning?: boolean;
   /** Scheduler: most rows (sequences) in one forward pass. */
   maxRowsPerPass?: number;
   /** Scheduler: most input tokens in one forward pass. */

@@ -7,6 +7,7 @@ export interface SessionOptions {
   executionProviders?: string[];
   intraOpThreads?: number;
   interOpThreads?: number;
+  intraOpSpinning?: boolean;
 }
 
 export interface DecoderLayout {
@@ -81,6 +82,7 @@ export async function openSession(
       const session = await ort.InferenceSession.create(modelPath, {
         executionProviders: [ep],
         graphOptimizationLevel: 'all',
+        extra: { session: { intra_op: { allow_spinning: opts.intraOpSpinning ? '1' : '0' } } },
         ...(opts.intraOpThreads ? { intraOpNumThreads: opts.intraOpThreads } : {}),
         ...(opts.interOpThreads ? { interOpNumThreads: opts.interOpThreads } : {}),
       });
