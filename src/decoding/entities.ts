@@ -1,4 +1,6 @@
 // Generated mentions -> entities: align each label's mentions to the text, then (optionally) de-duplicate.
+// A label's repeat of a string it already found that lands on the same span (or, like it, on none) is the model
+// saying the same mention twice (seen as "LOC Malta, LOC Malta" on a text with one Malta): it is dropped.
 import type { Entity } from '../engine/types.js';
 import { alignLabelMentions } from './align.js';
 import { dedup } from './dedup.js';
@@ -13,6 +15,8 @@ export function toEntities(
     const spans = alignLabelMentions(text, own.map((m) => m.text));
     own.forEach((m, i) => {
       const s = spans[i];
+      const repeat = own.slice(0, i).some((o, j) => o.text === m.text && (spans[j]?.start ?? null) === (s?.start ?? null));
+      if (repeat) return;
       entities.push({ label, text: m.text, start: s?.start ?? null, end: s?.end ?? null, score: m.score });
     });
   }

@@ -14,7 +14,7 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
 
   constructor(private readonly ctx: DecodeContext, textIds: number[], private readonly labels: string[]) {
     this.mentionStop = mentionStopFor(ctx);
-    this.queue.push({ tokens: ctx.promptPrefix(textIds), past: null, done: (out) => this.forkLabels(out.kv) });
+    this.queue.push({ tokens: ctx.promptPrefix(textIds), past: null, logitsAt: [], done: (out) => this.forkLabels(out.kv) });
   }
 
   get finished(): boolean { return this.open === 0; }
@@ -64,9 +64,8 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
 
   /** Guessed mention rows whose row 1 also reads the count's second token; a wrong guess restarts the count. */
   private guessWithoutCountRow(label: string, promptKv: K, digit: number, n: number): void {
-    const rows = this.sendGuessedRows(label, promptKv, n, (allLogits) => {
-      const vocab = allLogits.length / this.mentionPrompt(n, 1).length;
-      const tokens = [digit, greedy(allLogits.subarray(0, vocab)).token];
+    const rows = this.sendGuessedRows(label, promptKv, n, (afterDigit) => {
+      const tokens = [digit, greedy(afterDigit).token];
       if (this.ctx.countStop(tokens) && this.ctx.readCount(tokens) === n) return this.settleGuess(label, rows, n);
       this.dropGuess(rows);
       // The count goes on past the digit (rare): redo it the plain way from the label's prompt.
@@ -94,20 +93,21 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
 
   /** Mention rows sent on a guessed count: their output waits until the count is known, or is dropped. */
   private sendGuessedRows(
-    label: string, promptKv: K, n: number, readCount: ((allLogits: Float32Array) => void) | null,
+    label: string, promptKv: K, n: number, readCount: ((afterDigit: Float32Array) => void) | null,
   ): Array<GuessedRow<K>> {
     const rows: Array<GuessedRow<K>> = [];
     for (let k = 1; k <= n; k++) {
       const g: GuessedRow<K> = { k, out: null, state: 'wait' };
       rows.push(g);
       const reads = k === 1 && readCount !== null;
+      const tokens = this.mentionPrompt(n, k);
       this.queue.push({
-        tokens: this.mentionPrompt(n, k), past: promptKv, allLogits: reads,
+        tokens, past: promptKv, logitsAt: reads ? [0, tokens.length - 1] : undefined,
         done: (out) => {
           if (g.state === 'go') this.mention(label, k, out);
           // Kept past this callback, so the logits are copied out of the pass's buffer.
           else if (g.state === 'wait') g.out = { kv: out.kv, logits: Float32Array.from(out.logits) };
-          if (reads) readCount(out.allLogits!);
+          if (reads) readCount(out.logitsAt!.subarray(0, out.logits.length));
         },
       });
     }

@@ -4,17 +4,20 @@
 export interface KvHandle { readonly length: number }
 
 export interface StepOutput<K> {
-  /** Logits at the row's last input token (valid only during the callback). */
+  /** Logits at the row's last input token, or at the last of its logitsAt (valid only during the callback); empty
+   * when the row asked for none. */
   logits: Float32Array;
-  /** Logits at every input token, [tokens.length * vocab], when the row asked for them. */
-  allLogits?: Float32Array;
+  /** [logitsAt.length * vocab], in logitsAt's order, when the row gave logitsAt. */
+  logitsAt?: Float32Array;
   kv: K;
 }
 
 export interface StepRow<K> {
   tokens: number[];
   past: K | null;
-  allLogits?: boolean;
+  /** Input positions whose logits the row reads, ascending; default the last. [] for none (a prefix others fork),
+   * which lets models that take logits_positions skip the LM head there. */
+  logitsAt?: number[];
   done(out: StepOutput<K>): void;
 }
 

@@ -7,18 +7,21 @@ import type { DecoderLayout } from './session.js';
 export interface ForwardRow {
   tokens: readonly number[];
   past: KvView | null;
-  /** Return logits for every input position, not only the last. */
-  allLogits?: boolean;
+  /** Input positions whose logits are read, ascending; default the last; [] for none. */
+  logitsAt?: readonly number[];
 }
 
 export interface ForwardResult {
-  /** Logits at the row's last input token: a view valid until the next forward call. */
+  /** Logits at the last of logitsAt (default: the last input token), empty for none: a view valid until the next
+   * forward call. */
   logits: Float32Array;
-  /** [tokens.length * vocab] when allLogits was asked. */
-  allLogits?: Float32Array;
+  /** [logitsAt.length * vocab] when logitsAt was given. */
+  logitsAt?: Float32Array;
   /** The row's cache extended by its tokens. */
   kv: KvView;
 }
+
+const wanted = (r: ForwardRow) => r.logitsAt ?? [r.tokens.length - 1];
 
 /** Typed-array views over buffers that grow and are reused, so steady decoding allocates no big arrays. */
 class BufferPool {
@@ -34,6 +37,13 @@ class BufferPool {
     }
     return new ctor(buf, 0, length);
   }
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
 }
 
 export class Forward {
@@ -60,7 +70,7 @@ export class Forward {
         out[i] = {
           ...res[j],
           logits: Float32Array.from(res[j].logits),
-          allLogits: res[j].allLogits && Float32Array.from(res[j].allLogits!),
+          logitsAt: res[j].logitsAt && Float32Array.from(res[j].logitsAt!),
         };
       });
     }
@@ -73,6 +83,8 @@ export class Forward {
     const P = Math.max(...rows.map((r) => r.past?.length ?? 0));
     const C = Math.max(...rows.map((r) => r.tokens.length));
     const T = P + C;
+    // With logits_positions the model computes the LM head at K gathered positions per row, not at all C.
+    const K = this.layout.hasLogitsPositions ? Math.max(1, ...rows.map((r) => wanted(r).length)) : C;
 
     const ids = this.pool.get('ids', BigInt64Array, B * C).fill(BigInt(this.padId));
     const mask = this.pool.get('mask', BigInt64Array, B * T).fill(0n);
@@ -108,19 +120,31 @@ export class Forward {
       attention_mask: new ort.Tensor('int64', mask, [B, T]),
     };
     if (this.layout.hasPositionIds) feeds.position_ids = new ort.Tensor('int64', positions, [B, C]);
+    if (this.layout.hasLogitsPositions) {
+      const keep = this.pool.get('keep', BigInt64Array, B * K).fill(0n);
+      rows.forEach((r, i) => wanted(r).forEach((p, j) => { keep[i * K + j] = BigInt(p); }));
+      feeds.logits_positions = new ort.Tensor('int64', keep, [B, K]);
+    }
     pastNames.forEach((name, a) => { feeds[name] = new ort.Tensor(kv.dtype, past[a], [B, kv.heads, P, kv.headDim]); });
 
     const out = await this.session.run(feeds);
-    const logits = this.floatLogits(out.logits, B * C * vocabSize);
+    const logits = this.floatLogits(out.logits, B * K * vocabSize);
     const present = presentNames.map((n) => out[n].data as KvArray);
 
     return rows.map((r, i) => {
-      const c = r.tokens.length;
-      const last = (i * C + c - 1) * vocabSize;
+      const at = wanted(r);
+      const slot = (j: number) => (i * K + (this.layout.hasLogitsPositions ? j : at[j])) * vocabSize;
+      const view = (j: number) => logits.subarray(slot(j), slot(j) + vocabSize);
+      let all: Float32Array | undefined;
+      if (r.logitsAt && at.length > 0) {
+        // Contiguous when gathered; picked out of the full [C, vocab] block otherwise.
+        all = this.layout.hasLogitsPositions ? logits.subarray(slot(0), slot(0) + at.length * vocabSize)
+          : concat(at.map((_, j) => view(j)));
+      }
       return {
-        logits: logits.subarray(last, last + vocabSize),
-        allLogits: r.allLogits ? logits.subarray(i * C * vocabSize, (i * C + c) * vocabSize) : undefined,
-        kv: appendKv(kv, r.past, present, i, T, P, c),
+        logits: at.length > 0 ? view(at.length - 1) : new Float32Array(0),
+        logitsAt: r.logitsAt ? all ?? new Float32Array(0) : undefined,
+        kv: appendKv(kv, r.past, present, i, T, P, r.tokens.length),
       };
     });
   }

@@ -13,6 +13,8 @@ export interface SessionOptions {
 export interface DecoderLayout {
   kv: KvShape;
   hasPositionIds: boolean;
+  /** padellm's extension of the Optimum contract: logits only at the positions the caller reads. */
+  hasLogitsPositions: boolean;
   vocabSize: number;
   logitsDtype: 'float32' | 'float16';
   /** Past inputs and present outputs in the same order: key then value per layer. */
@@ -64,6 +66,7 @@ function readLayout(session: ort.InferenceSession, fallback: { kv_heads: number;
       dtype,
     },
     hasPositionIds: inputs.includes('position_ids'),
+    hasLogitsPositions: inputs.includes('logits_positions'),
     vocabSize: dim(logits?.shape[2], fallback.vocab_size),
     logitsDtype: logits?.type === 'float16' ? 'float16' : 'float32',
     pastNames,

@@ -15,7 +15,7 @@ const PADDING_SLACK = 256;
 const MIN_REAL_FRACTION = 0.75;
 
 export interface PassRunner<K> {
-  run(rows: ReadonlyArray<{ tokens: readonly number[]; past: K | null; allLogits?: boolean }>): Promise<Array<StepOutput<K>>>;
+  run(rows: ReadonlyArray<{ tokens: readonly number[]; past: K | null; logitsAt?: readonly number[] }>): Promise<Array<StepOutput<K>>>;
 }
 
 export interface TaskStats { tokensForwarded: number; passes: number; queueMs: number; decodeMs: number }

@@ -32,6 +32,8 @@ test('entities: aligned per label, deduplicated by score, ordered by position', 
     { label: 'LOC', k: 1, text: 'Jordan', score: 0.6 },
     { label: 'LOC', k: 2, text: 'Jordan', score: 0.6 },
     { label: 'LOC', k: 3, text: 'Mars', score: 0.3 },
+    { label: 'LOC', k: 4, text: 'Jordan', score: 0.6 }, // a third Jordan: the text has two, so it is a repeat
+    { label: 'LOC', k: 5, text: 'Mars', score: 0.2 }, // unaligned twice: the second is a repeat
   ], ['ORG', 'PER', 'LOC'], true);
   assert.deepEqual(entities.map((e) => [e.label, e.text, e.start, e.end]), [
     ['LOC', 'Jordan', 0, 6], ['PER', 'Ann', 11, 14], ['LOC', 'Jordan', 18, 24], ['LOC', 'Mars', null, null],

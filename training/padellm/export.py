@@ -18,13 +18,18 @@ from .model import ModelConfig, PadeLM
 
 
 class DecoderContract(nn.Module):
-    """input_ids, attention_mask [b, past+n], position_ids, past k/v per layer -> logits, present k/v per layer."""
+    """input_ids, attention_mask [b, past+n], position_ids, logits_positions [b, keep], past k/v per layer ->
+    logits [b, keep, vocab], present k/v per layer.
+
+    logits_positions is padellm's one addition to the Optimum contract: the input positions whose logits the caller
+    reads. The LM head (vocab x hidden) is ~40% of this model's per-token compute, and most positions in a pass are
+    prompt tokens whose logits nobody reads; the engine detects the input and falls back to all logits without it."""
 
     def __init__(self, model: PadeLM):
         super().__init__()
         self.model = model
 
-    def forward(self, input_ids, attention_mask, position_ids, *past_flat):
+    def forward(self, input_ids, attention_mask, position_ids, logits_positions, *past_flat):
         layers = self.model.c.layers
         past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(layers)]
         n = input_ids.shape[1]
@@ -34,14 +39,15 @@ class DecoderContract(nn.Module):
         causal = key_idx[None, :] <= query_idx[:, None]  # index-causal, as in the Optimum/HF exports
         mask = causal[None, None] & attention_mask[:, None, None, :].bool()
         h, present = self.model.hidden_states(input_ids, position_ids, mask, past)
-        out = [self.model.logits(h)]
+        kept = torch.gather(h, 1, logits_positions[..., None].expand(-1, -1, h.shape[-1]))
+        out = [self.model.logits(kept)]
         for k, v in present:
             out += [k, v]
         return tuple(out)
 
 
 def io_names(layers: int):
-    inputs = ["input_ids", "attention_mask", "position_ids"]
+    inputs = ["input_ids", "attention_mask", "position_ids", "logits_positions"]
     outputs = ["logits"]
     for i in range(layers):
         inputs += [f"past_key_values.{i}.key", f"past_key_values.{i}.value"]
@@ -54,16 +60,19 @@ def dummy(c: ModelConfig, b: int, n: int, past: int, seed: int = 0):
     ids = torch.randint(0, c.vocab_size, (b, n), generator=g)
     mask = torch.ones((b, past + n), dtype=torch.long)
     pos = (torch.arange(n) + past)[None].expand(b, n).contiguous()
+    # Every position, in a scrambled order, so the check covers the gather as well as the model.
+    keep = torch.stack([torch.randperm(n, generator=g) for _ in range(b)])
     kv = [torch.randn((b, c.kv_heads, past, c.head_dim), generator=g) for _ in range(2 * c.layers)]
-    return (ids, mask, pos, *kv)
+    return (ids, mask, pos, keep, *kv)
 
 
 def export(model: PadeLM, path: str) -> None:
     c = model.c
     inputs, outputs = io_names(c.layers)
     axes = {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "total"},
-            "position_ids": {0: "batch", 1: "seq"}, "logits": {0: "batch", 1: "seq"}}
-    for name in inputs[3:]:
+            "position_ids": {0: "batch", 1: "seq"}, "logits_positions": {0: "batch", 1: "keep"},
+            "logits": {0: "batch", 1: "keep"}}
+    for name in inputs[4:]:
         axes[name] = {0: "batch", 2: "past"}
     for name in outputs[1:]:
         axes[name] = {0: "batch", 2: "total"}

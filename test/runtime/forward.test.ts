@@ -1,0 +1,46 @@
+// Forward passes that read logits at chosen positions: the same numbers whether the model computes only those
+// positions (logits_positions, the embedded model) or all of them (plain Optimum exports, the fixtures).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadBundle } from '../../src/model/bundle.js';
+import { openSession } from '../../src/runtime/session.js';
+import { Forward } from '../../src/runtime/forward.js';
+import { FIXTURES, TRAINED } from '../helpers/fixtures.js';
+
+async function open(dir: string) {
+  const bundle = loadBundle(dir);
+  const opened = await openSession(bundle.modelPath('fp32'), bundle.config.architecture, { intraOpThreads: 1 });
+  return { forward: new Forward(opened.session, opened.layout, bundle.config.tokens.pad_id), layout: opened.layout };
+}
+
+const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
+
+for (const [dir, gathers] of [[TRAINED, true], [FIXTURES[0], false]] as const) {
+  test(`logitsAt reads the asked positions (${dir.split('/').at(-1)}, logits_positions: ${gathers})`, async () => {
+    const { forward, layout } = await open(dir);
+    assert.equal(layout.hasLogitsPositions, gathers);
+    const vocab = layout.vocabSize;
+    const tokens = [5, 17, 42, 9, 300];
+    // One at a time from scratch: the reference logits after each prefix.
+    const reference: Float32Array[] = [];
+    for (let n = 1; n <= tokens.length; n++) {
+      const [out] = await forward.run([{ tokens: tokens.slice(0, n), past: null }]);
+      reference.push(Float32Array.from(out.logits));
+    }
+    // A batch mixing a row that reads two positions, one that reads none and a default row of another length.
+    const [two, none, plain] = await forward.run([
+      { tokens, past: null, logitsAt: [1, 4] },
+      { tokens, past: null, logitsAt: [] },
+      { tokens: tokens.slice(0, 3), past: null },
+    ]);
+    assert.equal(two.logitsAt!.length, 2 * vocab);
+    assert.ok(maxDiff(two.logitsAt!.subarray(0, vocab), reference[1]) < 1e-4);
+    assert.ok(maxDiff(two.logitsAt!.subarray(vocab), reference[4]) < 1e-4);
+    assert.ok(maxDiff(two.logits, reference[4]) < 1e-4);
+    assert.equal(none.logits.length, 0);
+    assert.equal(none.logitsAt!.length, 0);
+    assert.equal(none.kv.length, tokens.length);
+    assert.ok(maxDiff(plain.logits, reference[2]) < 1e-4);
+    assert.equal(plain.logitsAt, undefined);
+  });
+}
