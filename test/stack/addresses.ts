@@ -12,6 +12,11 @@ export interface StackAddresses {
   scramBrokers: string[];
   scramUsername: string;
   scramPassword: string;
+  /** SSL listener that requires a client certificate, and the PEM files to reach it. */
+  tlsBrokers: string[];
+  tlsCaFile: string;
+  tlsCertFile: string;
+  tlsKeyFile: string;
   /** Confluent-compatible base URL, e.g. http://127.0.0.1:8081/apis/ccompat/v7. */
   registryUrl: string;
 }
@@ -51,6 +56,10 @@ export function stackAddresses(): StackAddresses {
     scramBrokers: need('PADELLM_SCRAM_BROKERS').split(','),
     scramUsername: vars.PADELLM_SCRAM_USERNAME ?? 'padellm',
     scramPassword: vars.PADELLM_SCRAM_PASSWORD ?? 'padellm-secret',
+    tlsBrokers: need('PADELLM_TLS_BROKERS').split(','),
+    tlsCaFile: need('PADELLM_TLS_CA_FILE'),
+    tlsCertFile: need('PADELLM_TLS_CERT_FILE'),
+    tlsKeyFile: need('PADELLM_TLS_KEY_FILE'),
     registryUrl: need('PADELLM_REGISTRY_URL'),
   };
 }
