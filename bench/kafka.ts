@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { readConll } from '../src/conll.js';
 import { createEngine } from '../src/engine/index.js';
+import { DEFAULTS } from '../src/engine/types.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const { values: opts, positionals } = parseArgs({
@@ -189,7 +190,7 @@ const median = (xs: number[]) => quantile(xs, 0.5);
 const lightReader = await reader(10);
 const lightDecode: number[] = [];
 for (const text of texts.slice(0, lightCount)) lightDecode.push((await engine.annotate({ text })).stats.decodeMs);
-const engineMaxWaitMs = 2; // the engine's default scheduler wait (EngineOptions.maxWaitMs)
+const engineMaxWaitMs = DEFAULTS.maxWaitMs; // what padellm run uses unless told otherwise
 const lightIds = texts.slice(0, lightCount).map((_, i) => `light-${i}`);
 for (let i = 0; i < lightIds.length; i++) {
   await send([lightIds[i]], () => texts[i]);

@@ -79,7 +79,7 @@ export const SETTINGS: Setting[] = [
   { key: 'maxTokensPerPass', flag: '--max-tokens-per-pass <n>', env: 'PADELLM_MAX_TOKENS_PER_PASS',
     help: 'engine: most input tokens in one forward pass', schema: int(1) },
   { key: 'maxWaitMs', flag: '--max-wait-ms <ms>', env: 'PADELLM_MAX_WAIT_MS',
-    help: 'engine: how long a request may wait for company before a pass', schema: int(0) },
+    help: 'engine: how long a request may wait for company before a pass (default 0: requests join the next pass)', schema: int(0) },
   { key: 'maxInflight', flag: '--max-inflight <n>', env: 'PADELLM_MAX_INFLIGHT',
     help: 'messages admitted to the engine before partitions pause (default 64)', schema: int(1, { default: 64 }) },
   { key: 'maxTextChars', flag: '--max-text-chars <n>', env: 'PADELLM_MAX_TEXT_CHARS',

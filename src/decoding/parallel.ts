@@ -1,7 +1,7 @@
 // PaDeLLM parallel decoding for one message, with prefix sharing:
 // prefill the prompt up to {label} once -> one row per label with its suffix -> greedy count -> for k in 1..n
 // a row forked from the label's prompt cache fed count(n) + mention-prefix(k) -> greedy mention until EOS/cap.
-import { greedy } from './greedy.js';
+import { argmax } from './greedy.js';
 import { generate, mentionStopFor, readMention } from './steps.js';
 import type { StopCriterion } from './stopping.js';
 import { RowQueue, type DecodeContext, type DecodeTask, type GeneratedMention, type KvHandle, type StepOutput } from './task.js';
@@ -43,7 +43,7 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
     const tokens: number[] = [];
     let guess: { n: number; rows: Array<GuessedRow<K>> } | null = null;
     const step = (out: StepOutput<K>) => {
-      tokens.push(greedy(out.logits).token);
+      tokens.push(argmax(out.logits));
       if (!this.ctx.countStop(tokens)) {
         const n = tokens.length === 1 ? this.ctx.readCount(tokens) : 0;
         if (n > 0 && this.ctx.countIds(n)[0] === tokens[0]) {
@@ -65,7 +65,7 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
   /** Guessed mention rows whose row 1 also reads the count's second token; a wrong guess restarts the count. */
   private guessWithoutCountRow(label: string, promptKv: K, digit: number, n: number): void {
     const rows = this.sendGuessedRows(label, promptKv, n, (afterDigit) => {
-      const tokens = [digit, greedy(afterDigit).token];
+      const tokens = [digit, argmax(afterDigit)];
       if (this.ctx.countStop(tokens) && this.ctx.readCount(tokens) === n) return this.settleGuess(label, rows, n);
       this.dropGuess(rows);
       // The count goes on past the digit (rare): redo it the plain way from the label's prompt.
@@ -77,7 +77,7 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
   private countAfter(label: string, promptKv: K, digit: number, out: StepOutput<K>): void {
     const tokens = [digit];
     const step = (o: StepOutput<K>) => {
-      tokens.push(greedy(o.logits).token);
+      tokens.push(argmax(o.logits));
       if (this.ctx.countStop(tokens)) return this.sendMentionRows(label, promptKv, this.ctx.readCount(tokens));
       this.queue.push({ tokens: [tokens[tokens.length - 1]], past: o.kv, done: step });
     };

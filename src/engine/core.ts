@@ -14,9 +14,8 @@ import { Forward } from '../runtime/forward.js';
 import type { KvView } from '../runtime/kv.js';
 import { openSession } from '../runtime/session.js';
 import { Scheduler } from '../scheduler/scheduler.js';
-import type { AnnotateRequest, AnnotateResult, EngineOptions, ModelInfo } from './types.js';
+import { DEFAULTS, type AnnotateRequest, type AnnotateResult, type EngineOptions, type ModelInfo } from './types.js';
 
-export const DEFAULTS = { maxRowsPerPass: 64, maxTokensPerPass: 4096, maxWaitMs: 2 } as const;
 
 /** The decoder returns logits for every input position: keep one pass's logits under this many bytes. */
 const LOGITS_BUDGET_BYTES = 512 * 2 ** 20;

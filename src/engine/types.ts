@@ -57,6 +57,11 @@ export interface Engine {
   close(): Promise<void>;
 }
 
+/** Scheduler defaults for the EngineOptions left unset. No wait for company: with continuous batching a request that
+ * arrives during a pass joins the next one anyway, while a timer wait costs every lone request 2-4 ms (measured:
+ * 3.6 ms per message at batch 1 with 2 ms). */
+export const DEFAULTS = { maxRowsPerPass: 64, maxTokensPerPass: 4096, maxWaitMs: 0 } as const;
+
 export interface EngineOptions {
   /** Folder holding padellm.json, tokenizer.json and the ONNX model(s). */
   modelDir: string;

@@ -46,7 +46,8 @@ export function stackAddresses(): StackAddresses {
     if (!value) {
       throw new Error(
         `local Kafka stack not running: ${name} is neither in the environment nor in ${file}. ` +
-          'Start it with `bash scripts/stack/fetch.sh && bash scripts/stack/start.sh`.',
+          'Start it with `bash scripts/stack/fetch.sh && bash scripts/stack/start.sh` (a stack started by an older ' +
+          'version of the scripts: `bash scripts/stack/stop.sh` first).',
       );
     }
     return value;
