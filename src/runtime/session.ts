@@ -85,6 +85,10 @@ export async function openSession(
       const session = await ort.InferenceSession.create(modelPath, {
         executionProviders: [ep],
         graphOptimizationLevel: 'all',
+        // Every pass has new shapes (rows, input and past lengths): ONNX Runtime's CPU arena keeps the largest chunks
+        // it ever handed out and crept upward over a 30-minute soak (+8.5% after the first minute); without it
+        // memory follows the live tensors, at no measurable throughput cost (83.7 vs 82.4 msg/s, 16k messages).
+        enableCpuMemArena: false,
         extra: { session: { intra_op: { allow_spinning: opts.intraOpSpinning ? '1' : '0' } } },
         ...(opts.intraOpThreads ? { intraOpNumThreads: opts.intraOpThreads } : {}),
         ...(opts.interOpThreads ? { interOpNumThreads: opts.interOpThreads } : {}),
