@@ -72,6 +72,7 @@ const quantile = (xs: number[], q: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN;
 };
+const median = (xs: number[]) => quantile(xs, 0.5);
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 // ---- in-process engine and `padellm run` side by side ------------------------------------------------------
@@ -187,7 +188,7 @@ const burstReader = await reader(100);
 await send(texts.slice(0, 8).map((_, i) => `warm-${i}`), (i) => texts[i]);
 await waitArrivals(expected += 8, 60_000);
 
-// Throughput: every message at once, clock from the first send to the last committed output.
+// Throughput: every message at once; outputs timed as a reader sees them committed (see rates()).
 async function kafkaBurst(r: number) {
   const ids = texts.map((_, i) => `burst-${r}-${i}`);
   const started = Date.now();
@@ -196,18 +197,16 @@ async function kafkaBurst(r: number) {
   return rates(started, ids.map((id) => arrived.get(id)!));
 }
 const burstStart = Date.now();
-const rounds: Array<{ inProcess: number; kafka: number; ratio: number; wholeBurst: { inProcess: number; kafka: number; ratio: number } }> = [];
+const pair = (inProcess: number, viaKafka: number) =>
+  ({ inProcess: round(inProcess), kafka: round(viaKafka), ratio: round(viaKafka / inProcess, 2) });
+const rounds: Array<ReturnType<typeof pair> & { wholeBurst: ReturnType<typeof pair> }> = [];
 for (let r = 0; r < roundCount; r++) {
   const inProcess = await inProcessBurst();
   const viaKafka = await kafkaBurst(r);
-  rounds.push({
-    inProcess: round(inProcess.steady), kafka: round(viaKafka.steady), ratio: round(viaKafka.steady / inProcess.steady, 2),
-    wholeBurst: { inProcess: round(inProcess.whole), kafka: round(viaKafka.whole), ratio: round(viaKafka.whole / inProcess.whole, 2) },
-  });
+  rounds.push({ ...pair(inProcess.steady, viaKafka.steady), wholeBurst: pair(inProcess.whole, viaKafka.whole) });
 }
 const burstMetrics = await processorMetrics();
 await burstReader.disconnect();
-const median = (xs: number[]) => quantile(xs, 0.5);
 
 // Light load: one message at a time at a low rate; latency from send to committed output seen by a consumer.
 const lightReader = await reader(10);

@@ -1,6 +1,9 @@
 // CoNLL-style NER files: one token per line with its tag in the last column, sentences separated by blank lines,
-// -DOCSTART- lines skipped. The sentence text is its tokens joined by single spaces.
+// document-start marker lines (DOC_START) skipped. The sentence text is its tokens joined by single spaces.
 import { readFileSync } from 'node:fs';
+
+/** CoNLL-03's document separator line starts with this. */
+export const DOC_START = '-DOCSTART-';
 
 export interface GoldEntity { label: string; text: string; start: number; end: number }
 export interface ConllSentence { text: string; entities: GoldEntity[] }
@@ -17,7 +20,7 @@ export function parseConll(content: string): ConllSentence[] {
   for (const raw of content.split(/\r?\n/)) {
     const line = raw.trim();
     if (line.length === 0) { flush(); continue; }
-    if (line.startsWith('-DOCSTART-')) { flush(); continue; }
+    if (line.startsWith(DOC_START)) { flush(); continue; }
     const cols = line.split(/\s+/);
     tokens.push(cols[0]);
     tags.push(cols.length > 1 ? cols[cols.length - 1] : 'O');

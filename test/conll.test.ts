@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConll } from '../src/conll.js';
+import { DOC_START, parseConll } from '../src/conll.js';
 
 test('IOB2 file: sentences, text joined by spaces, entity offsets, DOCSTART skipped', () => {
   const file = [
-    '-DOCSTART- -X- -X- O', '',
+    `${DOC_START} -X- -X- O`, '',
     'Mara NNP B-NP B-PER', 'Lind NNP I-NP I-PER', 'visited VBD B-VP O', 'Oslo NNP B-NP B-LOC', '. . O O', '',
     'Northwind NNP B-NP B-ORG', 'Bank NNP I-NP I-ORG', 'Oslo NNP I-NP B-LOC', '',
   ].join('\n');

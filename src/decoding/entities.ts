@@ -13,16 +13,16 @@ export function toEntities(
   for (const label of labelOrder) {
     const own = mentions.filter((m) => m.label === label);
     const spans = alignLabelMentions(text, own.map((m) => m.text));
-    const kept: Entity[] = [];
+    const unique: Entity[] = [];
     own.forEach((m, i) => {
       const s = spans[i];
       const start = s?.start ?? null;
       // A repeat keeps the higher of the two scores, so dedup across labels sees what it saw before the drop.
-      const first = kept.find((e) => e.text === m.text && e.start === start);
+      const first = unique.find((e) => e.text === m.text && e.start === start);
       if (first) first.score = Math.max(first.score, m.score);
-      else kept.push({ label, text: m.text, start, end: s?.end ?? null, score: m.score });
+      else unique.push({ label, text: m.text, start, end: s?.end ?? null, score: m.score });
     });
-    entities.push(...kept);
+    entities.push(...unique);
   }
   const kept = withDedup ? dedup(entities, labelOrder) : entities;
   const order = new Map(labelOrder.map((l, i) => [l, i]));

@@ -16,8 +16,7 @@ import { openSession } from '../runtime/session.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { DEFAULTS, type AnnotateRequest, type AnnotateResult, type EngineOptions, type ModelInfo } from './types.js';
 
-
-/** The decoder returns logits for every input position: keep one pass's logits under this many bytes. */
+/** A plain Optimum decoder returns logits for every input position: keep one pass's logits under this many bytes. */
 const LOGITS_BUDGET_BYTES = 512 * 2 ** 20;
 
 export function decodeContext(bundle: ModelBundle, tokenizer: TextTokenizer, templates: Templates): DecodeContext {

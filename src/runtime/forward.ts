@@ -133,17 +133,13 @@ export class Forward {
 
     return rows.map((r, i) => {
       const at = wanted(r);
+      // Gathered rows hold their positions in order at slots 0..; full-logits rows at the positions themselves.
       const slot = (j: number) => (i * K + (this.layout.hasLogitsPositions ? j : at[j])) * vocabSize;
       const view = (j: number) => logits.subarray(slot(j), slot(j) + vocabSize);
-      let all: Float32Array | undefined;
-      if (r.logitsAt && at.length > 0) {
-        // Contiguous when gathered; picked out of the full [C, vocab] block otherwise.
-        all = this.layout.hasLogitsPositions ? logits.subarray(slot(0), slot(0) + at.length * vocabSize)
-          : concat(at.map((_, j) => view(j)));
-      }
       return {
         logits: at.length > 0 ? view(at.length - 1) : new Float32Array(0),
-        logitsAt: r.logitsAt ? all ?? new Float32Array(0) : undefined,
+        logitsAt: r.logitsAt && (this.layout.hasLogitsPositions
+          ? logits.subarray(slot(0), slot(0) + at.length * vocabSize) : concat(at.map((_, j) => view(j)))),
         kv: appendKv(kv, r.past, present, i, T, P, r.tokens.length),
       };
     });

@@ -6,11 +6,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES } from '../helpers/fixtures.js';
+import { DOC_START } from '../../src/conll.js';
 
 const main = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
 const data = join(mkdtempSync(join(tmpdir(), 'conll-')), 'mini.txt');
 writeFileSync(data, [
-  '-DOCSTART- -X- -X- O', '',
+  `${DOC_START} -X- -X- O`, '',
   'Mara NNP B-NP B-PER', 'Lind NNP I-NP I-PER', 'visited VBD B-VP O', 'Oslo NNP B-NP B-LOC', '. . O O', '',
   'Quillon NNP B-NP B-ORG', 'Motors NNP I-NP I-ORG', 'sold VBD B-VP O', 'Danish JJ B-NP B-MISC', 'vans NNS I-NP O', '',
   'Nothing NN B-NP O', 'happened VBD B-VP O', '. . O O', '',

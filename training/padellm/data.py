@@ -50,6 +50,10 @@ def _sentence_from_tokens(tokens: list[str], tags: list[str]) -> Sentence:
     return Sentence(" ".join(text_parts), entities)
 
 
+# CoNLL-03's document separator line starts with this.
+DOC_START = "-DOCSTART-"
+
+
 def read_conll(path: str) -> list[Sentence]:
     """IOB2 (or IOB1) files: one token per line, tag in the last column, blank lines between sentences."""
     sentences: list[Sentence] = []
@@ -69,7 +73,7 @@ def read_conll(path: str) -> list[Sentence]:
                 flush()
                 continue
             cols = line.split()
-            if cols[0] == "-DOCSTART-":
+            if cols[0] == DOC_START:
                 continue
             tokens.append(cols[0])
             tags.append(cols[-1])

@@ -6,7 +6,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from padellm.data import Entity, Sentence, read_conll, read_jsonl  # noqa: E402
+from padellm.data import DOC_START, Entity, Sentence, read_conll, read_jsonl  # noqa: E402
 from padellm.format import (Segment, autoregressive_example, example_text, parallel_examples,  # noqa: E402
                             split_template, tokenize_example)
 from padellm.pack import pack, tree_mask  # noqa: E402
@@ -111,7 +111,7 @@ def test_tokenize_example_tokenizes_segments_separately():
 
 def test_read_conll_iob2_and_offsets(tmp_path):
     f = tmp_path / "x.txt"
-    f.write_text("-DOCSTART- O\n\nNew B-LOC\nYork I-LOC\nis O\nbig O\n\nAcme B-ORG\nCorp I-ORG\nAcme B-ORG\n\n",
+    f.write_text(DOC_START + " O\n\nNew B-LOC\nYork I-LOC\nis O\nbig O\n\nAcme B-ORG\nCorp I-ORG\nAcme B-ORG\n\n",
                  encoding="utf-8")
     a, b = read_conll(str(f))
     assert a.text == "New York is big" and [(e.label, a.mention(e)) for e in a.entities] == [("LOC", "New York")]
