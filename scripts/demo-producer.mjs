@@ -44,9 +44,14 @@ await consumer.run({
     }
     const event = JSON.parse(message.value.toString());
     if (!pending.delete(event.id)) return;
-    const entities = event.entities.map((e) => `${e.label}:${e.text}`).join(', ') || '(none)';
     const sentence = SENTENCES[Number(event.id.split('-').pop())];
-    console.log(`${sentence}\n    -> ${entities}  [decode ${event.timings.decodeMs.toFixed(0)} ms, end-to-end ${event.timings.endToEndMs.toFixed(0)} ms]`);
+    console.log(`${sentence}  [decode ${event.timings.decodeMs.toFixed(0)} ms, end-to-end ${event.timings.endToEndMs.toFixed(0)} ms]`);
+    if (event.entities.length === 0) console.log('    (no entities)');
+    for (const e of event.entities) {
+      // A mention the model wrote that is not in the text has null offsets: marked, so it is not taken for a find.
+      const where = e.start === null ? 'NOT IN TEXT' : `${e.start}-${e.end}`;
+      console.log(`    ${e.label.padEnd(5)} ${JSON.stringify(e.text).padEnd(28)} ${where.padEnd(11)} score ${e.score.toFixed(3)}`);
+    }
     if (pending.size === 0) finish();
   },
 });
@@ -59,7 +64,7 @@ await producer.send({
   messages: SENTENCES.map((text, i) => ({ key: `demo-${i}`, value: JSON.stringify({ id: `demo-${runId}-${i}`, text }) })),
 });
 await producer.disconnect();
-console.log(`produced ${SENTENCES.length} sentences to ${input}; entity events from ${output}:`);
+console.log(`produced ${SENTENCES.length} sentences to ${input}; entity events from ${output} (label, text, character offsets, score):`);
 
 const timer = setTimeout(() => finish(), 120_000);
 await finished;

@@ -48,6 +48,7 @@ fi
 
 node scripts/demo-producer.mjs "$PADELLM_BROKERS" "$INPUT" "$OUTPUT" "$DLQ" create-only
 log=$STACK_DIR/demo-processor.log
+: >"$log" # exists before the wait loop below reads it
 say "starting padellm run (log: $log)"
 PADELLM_HTTP_PORT=${PADELLM_HTTP_PORT:-0} PADELLM_TRANSACTIONAL_ID=padellm-demo \
   node dist/src/cli/main.js run --input-topic "$INPUT" --output-topic "$OUTPUT" --dlq-topic "$DLQ" \

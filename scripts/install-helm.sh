@@ -18,9 +18,16 @@ if [ -x "$BIN_DIR/helm" ] && "$BIN_DIR/helm" version --template '{{.Version}}' 2
 fi
 
 command -v go >/dev/null || { echo "install-helm: go is required (helm is built from source)" >&2; exit 1; }
-echo "building helm $HELM_VERSION into $BIN_DIR (takes a few minutes on 2 cores)"
+# go's download chatter (over 100 lines) goes to a log; one line here says where.
+log="${PADELLM_BUILD_LOG_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/padellm-stream}/install-helm.log"
+mkdir -p "$(dirname "$log")"
+echo "building helm $HELM_VERSION into $BIN_DIR (a few minutes on 2 cores; log: $log)" >&2
 # -ldflags sets the version helm reports; without it a `go install` build says v3.x-dev-ish "unreleased".
-GOBIN="$BIN_DIR" CGO_ENABLED=0 go install \
+if ! GOBIN="$BIN_DIR" CGO_ENABLED=0 go install \
   -ldflags "-X helm.sh/helm/v3/internal/version.version=${HELM_VERSION}" \
-  "helm.sh/helm/v3/cmd/helm@${HELM_VERSION}"
+  "helm.sh/helm/v3/cmd/helm@${HELM_VERSION}" >"$log" 2>&1; then
+  tail -n 20 "$log" >&2
+  echo "install-helm: go install failed; full log: $log" >&2
+  exit 1
+fi
 "$BIN_DIR/helm" version --short

@@ -47,3 +47,10 @@ export class BadInputError extends PadellmError {
 export class RegistryUnavailableError extends PadellmError {
   constructor(message: string, options?: { cause?: unknown }) { super('PADELLM_REGISTRY_UNAVAILABLE', message, options); }
 }
+
+/** An entity event larger than its topic accepts (a huge text with many entities): the input is dead-lettered. */
+export class OutputTooLargeError extends PadellmError {
+  constructor(readonly bytes: number, readonly maxBytes: number, topic: string) {
+    super('PADELLM_OUTPUT_TOO_LARGE', `the entity event is ${bytes} bytes; ${topic} accepts records up to ${maxBytes}`);
+  }
+}

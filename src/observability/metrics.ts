@@ -29,6 +29,14 @@ export function createMetrics(withDefaults = true) {
     paused: new Gauge({ name: 'padellm_partitions_paused', help: '1 while consumption is paused because the engine is full', registers }),
     pauses: new Counter({ name: 'padellm_consumer_pauses_total', help: 'Times consumption paused because the engine was full', registers }),
     transactionsAborted: new Counter({ name: 'padellm_transactions_aborted_total', help: 'Transactions aborted', registers }),
+    commitMs: new Histogram({ name: 'padellm_commit_ms', help: 'Time to write and commit one transaction (or batch), ms',
+      buckets: MS_BUCKETS, registers }),
+    rewinds: new Counter({ name: 'padellm_rewinds_total',
+      help: 'Times a failed commit made the consumer rewind to the committed offsets and consume again', registers }),
+    consumerRestarts: new Counter({ name: 'padellm_consumer_restarts_total',
+      help: 'Times the processor restarted a consumer that kafkajs had stopped for good', registers }),
+    brokerReachable: new Gauge({ name: 'padellm_broker_reachable',
+      help: '1 while the group coordinator answered a heartbeat recently (what /readyz reports)', registers }),
   };
 }
 

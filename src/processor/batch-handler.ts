@@ -63,6 +63,7 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
     } finally {
       clearInterval(beats);
     }
-    if (failure !== undefined && !signal.aborted) throw failure;
+    // A stopped writer is being rewound by its owner (service.ts): the unresolved records are consumed again then.
+    if (failure !== undefined && !signal.aborted && !writer.stopped()) throw failure;
   };
 }

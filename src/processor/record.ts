@@ -1,11 +1,12 @@
 // One consumed record -> its one output: an entity event, or the record itself on the dead-letter topic.
 import type { KafkaMessage } from 'kafkajs';
 import type { Engine } from '../engine/types.js';
-import { BadInputError, RegistryUnavailableError, UnknownLabelError } from '../errors.js';
+import { BadInputError, OutputTooLargeError, RegistryUnavailableError, UnknownLabelError } from '../errors.js';
 import { decodeTextEvent, type InputFormat } from '../serde/text-event.js';
 import { encodeEntityEvent, type EntityEvent, type OutputFormat } from '../serde/entity-event.js';
 import type { AvroReader, AvroWriter } from '../serde/registry.js';
 import { deadLetterMessage } from '../transport/dead-letter.js';
+import { recordBytes } from '../transport/record-size.js';
 import type { OutputItem } from '../transport/output-writer.js';
 import { withBackoff } from '../transport/backoff.js';
 import type { Logger } from '../observability/logger.js';
@@ -21,6 +22,8 @@ export interface RecordContext {
   /** Partitions of the output topic: input partition p writes to p mod this, so a partition's outputs keep order. */
   outputPartitions: number;
   maxTextChars: number;
+  /** The largest record each written topic accepts (record-size.ts). */
+  recordLimits: Map<string, number>;
   avroReader?: AvroReader;
   avroWriter?: AvroWriter;
   logger: Logger;
@@ -38,7 +41,10 @@ export interface Consumed {
 }
 
 /** Errors that are the record's fault: the record is dead-lettered. Anything else fails the batch, which is retried. */
-const isBadInput = (error: unknown) => error instanceof BadInputError || error instanceof UnknownLabelError;
+const isBadInput = (error: unknown) =>
+  error instanceof BadInputError || error instanceof UnknownLabelError || error instanceof OutputTooLargeError;
+
+const limitOf = (ctx: RecordContext, topic: string) => ctx.recordLimits.get(topic) ?? Infinity;
 
 export async function processRecord(ctx: RecordContext, consumed: Consumed): Promise<OutputItem> {
   const { topic, partition, message } = consumed;
@@ -72,18 +78,17 @@ export async function processRecord(ctx: RecordContext, consumed: Consumed): Pro
     ctx.metrics.queueMs.observe(output.timings.queueMs);
     if (result.chunks > 1) ctx.metrics.chunks.inc(result.chunks);
     for (const e of result.entities) ctx.metrics.entities.inc({ label: e.label });
-    return {
-      source,
-      records: [{ topic: ctx.outputTopic, message: {
-        key: message.key, partition: partition % ctx.outputPartitions,
-        value: encodeEntityEvent(ctx.outputFormat, output, ctx.avroWriter),
-      } }],
-    };
+    const out = { key: message.key, partition: partition % ctx.outputPartitions,
+      value: encodeEntityEvent(ctx.outputFormat, output, ctx.avroWriter) };
+    const bytes = recordBytes(out);
+    if (bytes > limitOf(ctx, ctx.outputTopic)) throw new OutputTooLargeError(bytes, limitOf(ctx, ctx.outputTopic), ctx.outputTopic);
+    return { source, records: [{ topic: ctx.outputTopic, message: out }] };
   } catch (error) {
     if (!isBadInput(error)) throw error;
     const code = (error as BadInputError).code;
     ctx.logger.warn({ code, topic, partition, offset: message.offset, reason: (error as Error).message }, 'dead-lettering record');
     ctx.metrics.deadLettered.inc({ code });
-    return { source, records: [{ topic: ctx.dlqTopic, message: deadLetterMessage({ topic, partition, message }, error as Error) }] };
+    const letter = deadLetterMessage({ topic, partition, message }, error as Error, limitOf(ctx, ctx.dlqTopic));
+    return { source, records: [{ topic: ctx.dlqTopic, message: letter }] };
   }
 }

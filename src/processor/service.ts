@@ -1,6 +1,7 @@
 // The processor's lifecycle: probes and metrics first, then the engine, the registry, Kafka; and a bounded,
 // orderly stop (stop fetching, commit or abort what is in flight, leave the group, close the engine).
-import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type ConsumerRunConfig, type Kafka, type Producer } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server } from 'node:http';
 import type { Config } from '../config/config.js';
 import { redactConfig } from '../config/config.js';
@@ -12,6 +13,7 @@ import { createRegistry, AvroReader, AvroWriter } from '../serde/registry.js';
 import { RegistryUnavailableError } from '../errors.js';
 import { createKafka } from '../transport/kafka-client.js';
 import { ensureTopics } from '../transport/topics.js';
+import { fetchRecordLimits, KAFKA_DEFAULT_MAX_MESSAGE_BYTES } from '../transport/record-size.js';
 import { withBackoff } from '../transport/backoff.js';
 import { BatchPolicy } from '../transport/batch-policy.js';
 import { OutputWriter } from '../transport/output-writer.js';
@@ -39,6 +41,15 @@ export interface Processor {
 /** Partitions handled at once; the engine batches across all of them. */
 const PARTITIONS_CONCURRENTLY = 8;
 
+/**
+ * /readyz fails when the brokers have not answered a fetch or heartbeat for this long. Both come about every
+ * second from a live consumer; 15 s is past the group's session timeout, after which the group drops us anyway.
+ */
+const BROKER_SILENCE_MS = 15_000;
+
+/** /healthz fails when the consumer has been stopped for good and could not be restarted for this long. */
+const CONSUMER_DOWN_MS = 60_000;
+
 export function createProcessor(config: Config, deps: ProcessorDeps): Processor {
   const { logger } = deps;
   const metrics = deps.metrics ?? createMetrics();
@@ -49,7 +60,13 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
   let writer: OutputWriter | undefined;
   let http: { server: Server; port: number } | undefined;
   let joined = false;
-  const ready = () => engine !== undefined && (writer?.connected() ?? false) && joined && !signal.aborted;
+  let brokerAnsweredAt = 0;
+  let consumerDownSince: number | undefined;
+  const brokerAnswered = () => performance.now() - brokerAnsweredAt < BROKER_SILENCE_MS;
+  const ready = () => engine !== undefined && (writer?.connected() ?? false) && !(writer?.stopped() ?? false) &&
+    joined && brokerAnswered() && !signal.aborted;
+  const healthy = () => !signal.aborted &&
+    (consumerDownSince === undefined || performance.now() - consumerDownSince < CONSUMER_DOWN_MS);
 
   /** Closes whatever start() has created so far; safe to run again for parts created later. */
   const teardown = async () => {
@@ -93,7 +110,10 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
 
   const start = async (): Promise<void> => {
     logger.info({ config: redactConfig(config) }, 'starting padellm run');
-    http = await startHttp(config.httpPort, metrics.registry, { healthy: () => !signal.aborted, ready });
+    http = await startHttp(config.httpPort, metrics.registry, { healthy, ready });
+    const brokerGauge = setInterval(() => metrics.brokerReachable.set(brokerAnswered() ? 1 : 0), 1000);
+    signal.addEventListener('abort', () => clearInterval(brokerGauge), { once: true });
+    brokerGauge.unref();
     logger.info({ port: http.port }, 'serving /metrics, /healthz, /readyz');
     try {
       const loaded = await unlessStopped(await deps.createEngine({
@@ -118,15 +138,20 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
       }
 
       const kafka = createKafka(config, logger);
-      const partitions = await withBackoff(async () => {
+      const { partitions, recordLimits } = await withBackoff(async () => {
         const admin = kafka.admin();
         await admin.connect();
         try {
-          return await ensureTopics(admin, config.inputTopic, [config.outputTopic, config.dlqTopic], logger);
+          const written = [config.outputTopic, config.dlqTopic];
+          return {
+            partitions: await ensureTopics(admin, config.inputTopic, written, logger),
+            recordLimits: await fetchRecordLimits(admin, written, KAFKA_DEFAULT_MAX_MESSAGE_BYTES),
+          };
         } finally {
           await admin.disconnect();
         }
       }, { what: `check topics on Kafka at ${config.brokers.join(',')}`, logger, signal });
+      logger.info({ recordLimits: Object.fromEntries(recordLimits) }, 'largest record each output topic accepts');
 
       const activeConsumer = kafka.consumer({
         groupId: config.groupId,
@@ -149,6 +174,8 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
           return producer;
         }, { what: `connect the ${config.delivery} producer`, logger, signal }),
         commitOffsets: (offsets) => activeConsumer.commitOffsets(offsets),
+        maxRequestBytes: Math.min(...recordLimits.values()),
+        onFailure: () => rewind(),
       });
       writer = activeWriter;
       await activeWriter.connect();
@@ -161,9 +188,17 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
         joined = true;
         logger.info({ memberId: payload.memberId, assignment: payload.memberAssignment }, 'joined consumer group');
       });
+      const answered = () => { brokerAnsweredAt = performance.now(); };
+      activeConsumer.on(activeConsumer.events.HEARTBEAT, answered);
+      activeConsumer.on(activeConsumer.events.FETCH, answered);
       activeConsumer.on(activeConsumer.events.CRASH, ({ payload }) => {
         joined = false;
-        logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed; rejoining');
+        if (payload.restart || signal.aborted) {
+          logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed; kafkajs restarts it');
+          return;
+        }
+        logger.error({ err: payload.error, restart: false }, 'consumer crashed and kafkajs will not restart it; restarting it');
+        restartConsumer();
       });
       activeConsumer.on(activeConsumer.events.DISCONNECT, () => { joined = false; });
 
@@ -172,7 +207,7 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
         await activeConsumer.subscribe({ topics: [config.inputTopic], fromBeginning: true });
       }, { what: `join group ${config.groupId}`, logger, signal });
       if (signal.aborted) throw signal.reason;
-      await activeConsumer.run({
+      const runOptions: ConsumerRunConfig = {
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY,
@@ -181,10 +216,51 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
           record: {
             engine: loaded, inputFormat: config.inputFormat, outputFormat: config.outputFormat, outputTopic: config.outputTopic,
             dlqTopic: config.dlqTopic, outputPartitions: partitions.get(config.outputTopic)!, maxTextChars: config.maxTextChars,
-            avroReader, avroWriter, logger, metrics, signal,
+            recordLimits, avroReader, avroWriter, logger, metrics, signal,
           },
         }),
-      });
+      };
+
+      // A failed commit stopped the writer: stop consuming, settle the failed transaction (a fresh producer fences
+      // the old one), and consume again from the offsets the group has committed, as a restart would. Back to
+      // back failures (a record that keeps failing) wait longer each time: the partition stops, it is never skipped.
+      let rewinding = false;
+      let rewindDelayMs = 0;
+      let lastRewindAt = -Infinity;
+      const rewind = () => {
+        if (rewinding || signal.aborted) return;
+        rewinding = true;
+        metrics.rewinds.inc();
+        rewindDelayMs = performance.now() - lastRewindAt < 60_000 ? Math.min(30_000, Math.max(500, rewindDelayMs * 2)) : 0;
+        lastRewindAt = performance.now();
+        void (async () => {
+          await activeConsumer.stop();
+          if (rewindDelayMs > 0) await sleep(rewindDelayMs, undefined, { signal });
+          await activeWriter.reset();
+          if (signal.aborted) return;
+          await activeConsumer.run(runOptions);
+          logger.info({ waitedMs: rewindDelayMs }, 'rewound: consuming again from the last committed offsets');
+        })().catch((error) => {
+          if (!signal.aborted) logger.error({ err: error }, 'rewinding failed; restarting the consumer');
+          if (!signal.aborted) restartConsumer();
+        }).finally(() => { rewinding = false; });
+      };
+
+      // kafkajs gives up on a consumer after a non-retriable error (restart: false); it is restarted here with
+      // backoff, and /healthz fails if that has not worked for CONSUMER_DOWN_MS, so the orchestrator restarts us.
+      const restartConsumer = () => {
+        consumerDownSince ??= performance.now();
+        metrics.consumerRestarts.inc();
+        void withBackoff(async () => {
+          await activeConsumer.stop();
+          if (activeWriter.stopped()) await activeWriter.reset();
+          await activeConsumer.connect();
+          await activeConsumer.run(runOptions);
+        }, { what: `restart the consumer of group ${config.groupId}`, logger, signal })
+          .then(() => { consumerDownSince = undefined; }, () => undefined);
+      };
+
+      await activeConsumer.run(runOptions);
     } catch (error) {
       if (signal.aborted) {
         await teardown(); // parts made after stop() ran its own teardown
@@ -198,11 +274,25 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
   return { start, stop, ready, metrics, httpPort: () => http?.port ?? 0 };
 }
 
+/**
+ * The producer's own retries. Unlimited, as kafkajs asks of an idempotent producer: one that gives up mid-send may
+ * leave a sequence gap, and resending the same records then could duplicate them outside a transaction. A send
+ * that cannot succeed still ends: the coordinator aborts a transaction older than transactionTimeout, the next
+ * request is refused as fenced (not retriable), and the writer rewinds. They start fast (20 ms) because the
+ * common retriable error under load is CONCURRENT_TRANSACTIONS: the coordinator still writing the previous
+ * transaction's markers when the next one adds its partitions, which takes milliseconds; kafkajs' client default
+ * of 300 ms put about 336 ms on almost every transaction.
+ */
+const PRODUCER_RETRY = { initialRetryTime: 20, maxRetryTime: 5_000, retries: Number.MAX_SAFE_INTEGER };
+
 function createProducer(kafka: Kafka, config: Config): Producer {
   // Records carry explicit partitions; the partitioner only matters for none of them.
   const createPartitioner = Partitioners.DefaultPartitioner;
-  if (config.delivery === 'at-least-once') return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner });
+  if (config.delivery === 'at-least-once') {
+    return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner, retry: PRODUCER_RETRY });
+  }
   return kafka.producer({
-    createPartitioner, transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000,
+    createPartitioner, transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1,
+    transactionTimeout: 60_000, retry: PRODUCER_RETRY,
   });
 }

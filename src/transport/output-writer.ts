@@ -2,11 +2,19 @@
 // Kafka transaction (sendOffsets), so a crash leaves either both or neither; with at-least-once the records are
 // sent first and the offsets committed after. Outputs are batched per the BatchPolicy; one commit at a time, in
 // the order items were appended, so the outputs of one partition keep its order.
+//
+// The invariant: an input offset is committed only when the outputs of that record and of every record before it
+// on its partition are committed, in the same or an earlier transaction. Commits run one at a time in append
+// order, so it holds while they succeed. When one fails, the writer stops: that batch, everything queued behind
+// it and everything appended later is rejected (never resolved, so no offset moves past it) until reset(), which
+// the owner calls after rewinding the consumer to the committed offsets. A later commit can therefore never skip
+// a failed one.
 import type { Message, Producer, TopicMessages, TopicPartitionOffsetAndMetadata } from 'kafkajs';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Delivery } from '../config/config.js';
 import { BatchPolicy } from './batch-policy.js';
+import { recordBytes } from './record-size.js';
 
 export interface OutputRecord {
   topic: string;
@@ -33,11 +41,23 @@ export interface OutputWriterOptions {
   connectProducer: () => Promise<Producer>;
   /** Commits offsets outside a transaction (at-least-once). */
   commitOffsets: (offsets: TopicPartitionOffsetAndMetadata[]) => Promise<void>;
+  /** Told once per failure, after the writer has stopped; the owner rewinds the consumer, then calls reset(). */
+  onFailure?: (error: unknown) => void;
+  /** Most bytes one produce call may carry per partition (the smallest topic limit, record-size.ts). */
+  maxRequestBytes?: number;
   logger: Logger;
   metrics?: Metrics;
 }
 
 const messageBytes = (m: Message) => (m.value?.length ?? 0) + (m.key?.length ?? 0);
+
+/** Why appends are refused while the writer is stopped after a failed commit. */
+export class WriterStoppedError extends Error {
+  constructor(readonly cause: unknown) {
+    super(`an earlier commit failed (${(cause as Error)?.message ?? cause}); this output waits for the rewind`);
+    this.name = 'WriterStoppedError';
+  }
+}
 
 export class OutputWriter {
   private pending: Pending[] = [];
@@ -46,6 +66,8 @@ export class OutputWriter {
   /** The commit in progress: one at a time, so records keep their order and later ones gather meanwhile. */
   private committing: Promise<void> | undefined;
   private producer: Producer | undefined;
+  /** Set by a failed commit; appends are refused until reset(). */
+  private failure: unknown;
 
   constructor(private readonly options: OutputWriterOptions) {}
 
@@ -59,8 +81,24 @@ export class OutputWriter {
     return this.producer !== undefined;
   }
 
+  /** True from a failed commit until reset(). */
+  stopped(): boolean {
+    return this.failure !== undefined;
+  }
+
+  /** After the owner rewound the consumer: a fresh producer (which fences the failed one) and appends again. */
+  async reset(): Promise<void> {
+    await this.committing;
+    const old = this.producer;
+    this.producer = undefined;
+    await old?.disconnect().catch(() => undefined);
+    this.producer = await this.options.connectProducer();
+    this.failure = undefined;
+  }
+
   /** Queues the outputs of one consumed record; resolves once they and its offset are committed. */
   append(item: OutputItem): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(new WriterStoppedError(this.failure));
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       this.options.policy.add(item.records.length, item.records.reduce((n, r) => n + messageBytes(r.message), 0));
@@ -120,14 +158,16 @@ export class OutputWriter {
 
   private async commit(batch: Pending[]): Promise<void> {
     const { delivery, groupId, logger, metrics } = this.options;
-    const topicMessages = groupByTopic(batch.flatMap((p) => p.item.records));
+    const requests = chunkRecords(batch.flatMap((p) => p.item.records), this.options.maxRequestBytes ?? Infinity)
+      .map(groupByTopic);
     const offsets = nextOffsets(batch.map((p) => p.item.source));
+    const startedAt = performance.now();
     try {
       this.producer ??= await this.options.connectProducer();
       if (delivery === 'exactly-once') {
         const txn = await this.producer.transaction();
         try {
-          await txn.sendBatch({ topicMessages, acks: -1 });
+          for (const topicMessages of requests) await txn.sendBatch({ topicMessages, acks: -1 });
           logger.debug({ records: batch.length, offsets }, 'outputs written; committing them with their offsets');
           await txn.sendOffsets({ consumerGroupId: groupId, topics: offsets });
           await txn.commit();
@@ -137,22 +177,51 @@ export class OutputWriter {
           throw error;
         }
       } else {
-        await this.producer.sendBatch({ topicMessages, acks: -1 });
+        for (const topicMessages of requests) await this.producer.sendBatch({ topicMessages, acks: -1 });
         await this.options.commitOffsets(offsets.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, ...p }))));
       }
     } catch (error) {
-      logger.error({ err: error, records: batch.length }, 'writing outputs failed; their inputs will be consumed again');
-      // A producer whose transaction failed may be stuck mid-state; the next flush starts a fresh one (which also
-      // fences and aborts whatever this one left open).
+      // Stop before anything else can start a commit: the queued items (later offsets) must not commit past these.
+      this.failure = error;
+      const queued = this.pending;
+      this.pending = [];
+      this.options.policy.reset();
+      this.clearTimers();
+      logger.error({ err: error, records: batch.length, queued: queued.length },
+        'writing outputs failed; rewinding to the last committed offsets, their inputs will be consumed again');
+      // A producer whose transaction failed may be stuck mid-state; reset() starts a fresh one, which also fences
+      // and aborts whatever this one left open.
       const broken = this.producer;
       this.producer = undefined;
       await broken?.disconnect().catch(() => undefined);
       for (const p of batch) p.reject(error);
+      for (const p of queued) p.reject(new WriterStoppedError(error));
+      this.options.onFailure?.(error);
       return;
     }
     metrics?.transactionSize.observe(batch.length);
+    metrics?.commitMs.observe(performance.now() - startedAt);
     for (const p of batch) p.resolve();
   }
+}
+
+/** Splits records, in order, into produce calls of at most maxBytes each (a record alone may be up to the limit). */
+export function chunkRecords(records: OutputRecord[], maxBytes: number): OutputRecord[][] {
+  const chunks: OutputRecord[][] = [];
+  let current: OutputRecord[] = [];
+  let bytes = 0;
+  for (const r of records) {
+    const n = recordBytes(r.message);
+    if (current.length > 0 && bytes + n > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(r);
+    bytes += n;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 function groupByTopic(records: OutputRecord[]): TopicMessages[] {
@@ -165,7 +234,7 @@ function groupByTopic(records: OutputRecord[]): TopicMessages[] {
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
 
-function nextOffsets(sources: OutputItem['source'][]) {
+export function nextOffsets(sources: OutputItem['source'][]) {
   const next = new Map<string, { topic: string; partition: number; offset: bigint }>();
   for (const s of sources) {
     const key = `${s.topic}\u0000${s.partition}`;

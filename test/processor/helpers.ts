@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { after } from 'node:test';
 import { Writable } from 'node:stream';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -33,7 +34,30 @@ export const SENTENCES = [
   'Analysts at Grayfield Capital expect the Lumina Bank deal to close soon.',
 ];
 
-export const uniqueName = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+/** Every name handed out; those that became topics are deleted when the test file ends. */
+const named = new Set<string>();
+export const uniqueName = (prefix: string) => {
+  const name = `${prefix}-${randomUUID().slice(0, 8)}`;
+  named.add(name);
+  return name;
+};
+
+/** Deletes the topics among `names` that exist (tests leave nothing behind on the stack). */
+export async function deleteTopics(names: Iterable<string>): Promise<void> {
+  const admin = kafka().admin();
+  await admin.connect();
+  try {
+    const wanted = new Set(names);
+    const topics = (await admin.listTopics()).filter((t) => wanted.has(t));
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+after(async () => {
+  if (named.size > 0) await deleteTopics(named).catch(() => undefined);
+});
 
 export function kafka(): Kafka {
   return new Kafka({ clientId: 'padellm-test', brokers: stack.brokers, logLevel: logLevel.NOTHING });

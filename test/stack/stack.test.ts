@@ -11,7 +11,12 @@ import { stackAddresses, type StackAddresses } from './addresses.js';
 
 const TIMEOUT_MS = 60_000;
 
-const unique = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
+const made = new Set<string>();
+const unique = (prefix: string): string => {
+  const name = `${prefix}-${randomBytes(4).toString('hex')}`;
+  made.add(name);
+  return name;
+};
 
 function kafka(brokers: string[], extra: Partial<KafkaConfig> = {}): Kafka {
   return new Kafka({
@@ -69,6 +74,9 @@ try {
 
 describe('local stack', { timeout: TIMEOUT_MS * 4 }, () => {
   after(async () => {
+    // The topics made here go again, so repeated runs leave the stack as they found it.
+    const topics = (await admin.listTopics()).filter((t) => made.has(t));
+    if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
     await admin.disconnect();
   });
 

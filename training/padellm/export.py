@@ -2,6 +2,10 @@
 quantize it to int8, and write padellm.json.
 
   python -m padellm.export --run runs/conll03-small --config configs/conll03.json --out ../models/padellm-conll03-small
+
+A LoRA fine-tune of a GGUF base (from_gguf.py, lora.py) is exported with `--gguf` and `--adapter`: the bundle in
+--out then holds only the quantized model of gguf_quant.py (the base's own grid plus the fp32 adapter), and the fp32
+export goes to a bundle of its own in --fp32-out, for comparison; it is too large to commit.
 """
 from __future__ import annotations
 
@@ -106,13 +110,16 @@ def quantize_int8(src: str, dest: str) -> None:
     q.model.save_model_to_file(dest, False)
 
 
-def bundle_config(cfg: dict, c: ModelConfig, tokenizer_path: str, files: dict) -> dict:
+def bundle_config(cfg: dict, c: ModelConfig, tokenizer_path: str, files: dict, eos_token: str = "</s>",
+                  pad_token: str = "<pad>") -> dict:
     from tokenizers import Tokenizer
     tok = Tokenizer.from_file(tokenizer_path)
+    eos = tok.token_to_id(eos_token)
+    pad = tok.token_to_id(pad_token)
     return {
         "name": cfg["name"], "version": cfg["version"], "labels": cfg["labels"], "templates": cfg["templates"],
-        "tokens": {"eos_id": tok.token_to_id("</s>"), "newline_id": tok.encode("\n").ids[-1],
-                   "pad_id": tok.token_to_id("<pad>"), "bos_id": None},
+        "tokens": {"eos_id": eos, "newline_id": tok.encode("\n", add_special_tokens=False).ids[-1],
+                   "pad_id": eos if pad is None else pad, "bos_id": None},
         "limits": cfg["limits"],
         "architecture": {"family": "llama", "layers": c.layers, "kv_heads": c.kv_heads, "head_dim": c.head_dim,
                          "kv_dtype": "float32", "has_position_ids": True, "vocab_size": c.vocab_size,
@@ -127,7 +134,14 @@ def main() -> None:
     ap.add_argument("--config", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--no-int8", action="store_true")
+    ap.add_argument("--eos-token", default="</s>")
+    ap.add_argument("--pad-token", default="<pad>", help="falls back to the EOS token when the tokenizer has none")
+    ap.add_argument("--gguf", help="the GGUF base of a LoRA run: quantize with gguf_quant.py")
+    ap.add_argument("--adapter", help="adapter.pt of that LoRA run")
+    ap.add_argument("--fp32-out", help="with --gguf: the bundle of the fp32 export")
     args = ap.parse_args()
+    if args.gguf:
+        return export_gguf_lora(args)
     ckpt = torch.load(os.path.join(args.run, "model.pt"), map_location="cpu")
     c = ModelConfig(**ckpt["config"])
     model = PadeLM(c)
@@ -147,6 +161,33 @@ def main() -> None:
     cfg = json.load(open(args.config, encoding="utf-8"))
     json.dump(bundle_config(cfg, c, os.path.join(args.out, "tokenizer.json"), files),
               open(os.path.join(args.out, "padellm.json"), "w"), indent=2)
+    json.dump(report, open(os.path.join(args.out, "export_report.json"), "w"), indent=2)
+    print(json.dumps(report))
+
+
+def export_gguf_lora(args) -> None:
+    from .gguf_quant import build_bundle_model
+    ckpt = torch.load(os.path.join(args.run, "model.pt"), map_location="cpu")
+    c = ModelConfig(**ckpt["config"])
+    model = PadeLM(c)
+    model.load_state_dict(ckpt["model"])
+    model.eval()
+    cfg = json.load(open(args.config, encoding="utf-8"))
+    for folder in (args.out, args.fp32_out):
+        os.makedirs(folder, exist_ok=True)
+        shutil.copy(os.path.join(args.run, "tokenizer.json"), os.path.join(folder, "tokenizer.json"))
+    fp32 = os.path.join(args.fp32_out, "model.onnx")
+    export(model, fp32)
+    report = {"max_abs_diff_fp32": max_diff(model, fp32), "bytes_fp32": os.path.getsize(fp32)}
+    quantized = os.path.join(args.out, "model.q4.onnx")
+    data_files = build_bundle_model(fp32, args.gguf, args.adapter, c.heads, c.kv_heads, quantized)
+    report.update(max_abs_diff_quantized=max_diff(model, quantized), data_files=data_files,
+                  bytes_quantized=sum(os.path.getsize(os.path.join(args.out, f)) for f in [os.path.basename(quantized), *data_files]))
+    tok = os.path.join(args.out, "tokenizer.json")
+    for folder, files in ((args.fp32_out, {"model": "model.onnx", "tokenizer": "tokenizer.json"}),
+                          (args.out, {"model": "model.q4.onnx", "tokenizer": "tokenizer.json"})):
+        json.dump(bundle_config(cfg, c, tok, files, args.eos_token, args.pad_token),
+                  open(os.path.join(folder, "padellm.json"), "w"), indent=2)
     json.dump(report, open(os.path.join(args.out, "export_report.json"), "w"), indent=2)
     print(json.dumps(report))
 

@@ -4,10 +4,16 @@
       --tokenizer tokenizer.json --out runs/small --minutes 80
 Each sentence's examples are packed into one trie sequence (pack.py); the loss covers answer tokens only. The
 cosine schedule is sized after timing the first steps so that training ends inside the budget.
+
+Fine-tuning a pretrained base: `--init-from` its model.pt (from_gguf.py) with `--eos-token` set to its end token.
+Every `--checkpoint-minutes` the model, the optimizer, the schedule and the position in the data order are saved to
+`checkpoint.pt`; `--resume` goes on from there with the same data order (each epoch's order is a function of the
+seed and the epoch), so a run longer than one sitting loses at most one checkpoint interval.
 """
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import math
 import os
@@ -23,6 +29,7 @@ from .data import read_sentences
 from .augment import augment, mention_pool
 from .decode import Codec, autoregressive_predict, gold_sets, micro_f1, parallel_predict
 from .format import autoregressive_example, parallel_examples, tokenize_example
+from .lora import add_lora, merge_lora, trainable_state
 from .model import ModelConfig, PadeLM
 from .pack import pack, tree_mask
 
@@ -108,6 +115,13 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=100)
     ap.add_argument("--augment", type=int, default=0, help="mention-replaced copies of each sentence with entities")
     ap.add_argument("--synthetic-rate", type=float, default=0.5, help="share of replacements that are made-up words")
+    ap.add_argument("--eos-token", default="</s>", help="the tokenizer's end token (SmolLM2: <|im_end|>)")
+    ap.add_argument("--lora-rank", type=int, default=0, help="0: full fine-tuning; >0: LoRA (lora.py)")
+    ap.add_argument("--lora-alpha", type=float, default=32.0)
+    ap.add_argument("--bf16", action="store_true", help="bf16 autocast for the forward and backward matmuls")
+    ap.add_argument("--log-every", type=int, default=50)
+    ap.add_argument("--checkpoint-minutes", type=float, default=10.0)
+    ap.add_argument("--resume", action="store_true", help="go on from <out>/checkpoint.pt")
     args = ap.parse_args()
 
     torch.manual_seed(args.seed)
@@ -116,7 +130,10 @@ def main() -> None:
     os.makedirs(args.out, exist_ok=True)
     cfg = json.load(open(args.config, encoding="utf-8"))
     tok = Tokenizer.from_file(args.tokenizer)
-    codec = Codec(cfg, tok, eos_id=tok.token_to_id("</s>"))
+    eos_id = tok.token_to_id(args.eos_token)
+    if eos_id is None:
+        raise SystemExit(f"the tokenizer has no {args.eos_token!r}; set --eos-token")
+    codec = Codec(cfg, tok, eos_id=eos_id)
     train = read_sentences(args.train)
     if args.limit:
         train = train[:args.limit]
@@ -138,25 +155,45 @@ def main() -> None:
     model = PadeLM(mc)
     if args.init_from:
         model.load_state_dict(ckpt["model"])
+    if args.lora_rank:
+        add_lora(model, args.lora_rank, args.lora_alpha)
     n_params = sum(p.numel() for p in model.parameters())
     print(json.dumps({"sentences": len(train), "packed_tokens": n_tok, "loss_tokens": n_loss, "params": n_params,
                       "prep_s": round(time.time() - t_start, 1)}), flush=True)
 
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
-    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    decay = [p for n, p in params if p.dim() >= 2]
+    no_decay = [p for n, p in params if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.95))
     budget = args.minutes * 60
     steps_per_epoch = len(batches(packed, args.batch_tokens, random.Random(0)))
-    warmup, total, step, epoch = args.warmup, None, 0, 0
+    warmup, total, step, epoch, skip = args.warmup, None, 0, 0, 0
     recent: list[float] = []  # durations of the latest steps: the plan follows the machine's current speed
-    curve, best = [], None
+    curve, best, tokens_seen = [], None, 0
+    ckpt_path = os.path.join(args.out, "checkpoint.pt")
     t0 = time.time()
     next_eval = budget / args.evals
+    if args.resume:
+        st = torch.load(ckpt_path, map_location="cpu", weights_only=False)
+        model.load_state_dict(st["model"], strict=not args.lora_rank)
+        if st.get("opt") is not None:
+            opt.load_state_dict(st["opt"])
+        step, epoch, skip, total, curve, best, tokens_seen = (st[k] for k in (
+            "step", "epoch", "batch_in_epoch", "total", "curve", "best", "tokens_seen"))
+        epoch -= 1  # the loop below re-enters the saved epoch and skips its done batches
+        t0 = time.time() - st["elapsed_s"]
+        next_eval = st["next_eval_s"]
+        print(json.dumps({"resumed": {"step": step, "epoch": epoch + 1, "elapsed_min": round(st["elapsed_s"] / 60, 2)}}),
+              flush=True)
+    next_ckpt = (time.time() - t0) + args.checkpoint_minutes * 60
     model.train()
     while True:
         epoch += 1
-        for idx in batches(packed, args.batch_tokens, rng):
+        for b_i, idx in enumerate(batches(packed, args.batch_tokens, random.Random(args.seed * 1000 + epoch))):
+            if b_i < skip:
+                continue
+            skip = 0
             if total is None and step == 40:
                 per_step = (time.time() - t0) / step
                 total = int(budget / per_step * 0.92)
@@ -167,34 +204,57 @@ def main() -> None:
                 g["lr"] = lr
             t_step = time.time()
             ids, pos, mask, lb, li, lid = collate(packed, idx)
-            h, _ = model.hidden_states(ids, pos, mask)
-            logits = model.logits(h[lb, li])
-            loss = F.cross_entropy(logits, lid)
+            # bf16 autocast: this CPU's AVX512_BF16 runs the matmuls about 3x faster than fp32 (measured 352 vs 120
+            # GFLOPS on 2 cores); weights, optimizer state and the loss stay fp32.
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+                h, _ = model.hidden_states(ids, pos, mask)
+                logits = model.logits(h[lb, li])
+            loss = F.cross_entropy(logits.float(), lid)
             opt.zero_grad(set_to_none=True)
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            torch.nn.utils.clip_grad_norm_([p for _, p in params], 1.0)
             opt.step()
             step += 1
+            tokens_seen += int(ids.numel())
             recent = (recent + [time.time() - t_step])[-100:]
             elapsed = time.time() - t0
-            if step % 50 == 0:
+            if step % args.log_every == 0:
                 print(json.dumps({"step": step, "epoch": epoch, "loss": round(loss.item(), 4), "lr": round(lr, 6),
                                   "elapsed_min": round(elapsed / 60, 2)}), flush=True)
             finished = (total is not None and step >= total) or elapsed >= budget
             if elapsed >= next_eval or finished:
                 ev = evaluate(model, codec, dev_eval, cfg["labels"])
                 ev.update({"step": step, "epoch": epoch, "epoch_frac": round(step / steps_per_epoch, 2),
+                           "tokens_trained": tokens_seen,
                            "elapsed_min": round((time.time() - t0) / 60, 2), "loss": round(loss.item(), 4)})
                 curve.append(ev)
                 print(json.dumps({"eval": ev}), flush=True)
                 if best is None or ev["parallel_f1"] >= best:
                     best = ev["parallel_f1"]
-                    torch.save({"model": model.state_dict(), "config": mc.to_dict()}, os.path.join(args.out, "model.pt"))
+                    final = copy.deepcopy(model)
+                    merge_lora(final)
+                    torch.save({"model": final.state_dict(), "config": mc.to_dict()}, os.path.join(args.out, "model.pt"))
+                    del final
+                    if args.lora_rank:
+                        torch.save({"model": trainable_state(model), "config": mc.to_dict(), "step": step,
+                                    "lora": {"rank": args.lora_rank, "alpha": args.lora_alpha}},
+                                   os.path.join(args.out, "adapter.pt"))
                 next_eval = (time.time() - t0) + budget / args.evals
                 if total is not None and not finished:
                     # Re-plan so evaluation time does not push the end past the budget.
                     per_step = sum(recent) / len(recent)
                     total = max(step + 1, int(step + (budget - (time.time() - t0)) / per_step))
+            if time.time() - t0 >= next_ckpt and not finished:
+                tmp = ckpt_path + ".tmp"
+                torch.save({"model": trainable_state(model) if args.lora_rank else model.state_dict(),
+                            "opt": opt.state_dict(), "step": step, "epoch": epoch,
+                            "batch_in_epoch": b_i + 1, "total": total, "curve": curve, "best": best,
+                            "tokens_seen": tokens_seen, "elapsed_s": time.time() - t0, "next_eval_s": next_eval,
+                            "config": mc.to_dict()}, tmp)
+                os.replace(tmp, ckpt_path)
+                next_ckpt = (time.time() - t0) + args.checkpoint_minutes * 60
+                print(json.dumps({"checkpoint": {"step": step, "elapsed_min": round((time.time() - t0) / 60, 2)}}),
+                      flush=True)
             if finished:
                 break
         if finished:
