@@ -1,48 +1,75 @@
 // `padellm annotate`: stdin lines (plain text or JSONL {"id","text","labels"?}) -> one JSON line each, in order.
+// A line means what the same value means to `padellm run`: the same decoder, checks and long-document path, and a
+// line that `run` would dead-letter prints an error line with the same code.
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { createEngine } from '../engine/index.js';
-import type { AnnotateResult, DecoderKind } from '../engine/types.js';
+import type { DecoderKind, Engine } from '../engine/types.js';
+import { PadellmError, UnknownLabelError } from '../errors.js';
+import { exactId } from '../serde/json-id.js';
+import type { TextEvent } from '../serde/text-event.js';
 import { addDecoderFlag, addEngineFlags, engineOptions, type EngineFlags } from './engine-options.js';
 
-interface InputLine { id: string | number; text: string; labels?: string[] }
+/** The same hard cap as `padellm run`'s --max-text-chars default. */
+const MAX_TEXT_CHARS = 100_000;
 
-function parseLine(line: string, n: number): InputLine {
-  if (line.trimStart().startsWith('{')) {
-    const v = JSON.parse(line) as Partial<InputLine>;
-    if (typeof v.text !== 'string') throw new Error(`line ${n}: JSON input needs a "text" string`);
-    return { id: v.id ?? n, text: v.text, labels: v.labels };
+interface Answer { line: string; failed: boolean }
+
+/** The id of a JSON line that failed a later check (empty text, say), so its error line still carries it. */
+function idOf(raw: string): string | undefined {
+  try {
+    const id = (JSON.parse(raw) as { id?: unknown }).id;
+    return typeof id === 'string' || Number.isInteger(id) ? exactId(id as string | number, raw) : undefined;
+  } catch {
+    return undefined;
   }
-  return { id: n, text: line };
+}
+
+async function answer(engine: Engine, raw: string, n: number, decoder: DecoderKind): Promise<Answer> {
+  const { decodeTextEvent } = await import('../serde/text-event.js'); // ajv: loaded on use, not for --help
+  const { annotateDocument } = await import('../processor/annotate.js');
+  let event: TextEvent | undefined;
+  try {
+    const format = raw.trimStart().startsWith('{') ? 'json' : 'text';
+    event = await decodeTextEvent(format, Buffer.from(raw), MAX_TEXT_CHARS);
+    const unknown = (event.labels ?? []).filter((l) => !engine.model.labels.includes(l));
+    if (unknown.length > 0) throw new UnknownLabelError(unknown, engine.model.labels);
+    const { entities } = await annotateDocument(engine, event.text, { labels: event.labels, decoder });
+    return { line: JSON.stringify({ id: event.id ?? n, text: event.text, entities }), failed: false };
+  } catch (error) {
+    const code = error instanceof PadellmError ? error.code : 'PADELLM_UNKNOWN';
+    const out: Record<string, unknown> = { id: event?.id ?? idOf(raw) ?? n };
+    if (event) out.text = event.text;
+    out.error = { code, message: (error as Error).message };
+    return { line: JSON.stringify(out), failed: true };
+  }
 }
 
 export function register(program: Command): void {
   const cmd = program.command('annotate').description('annotate stdin lines (text or JSONL) and print JSON lines');
   addDecoderFlag(addEngineFlags(cmd)).action(async (flags: EngineFlags & { decoder: DecoderKind }) => {
+    const { createEngine } = await import('../engine/index.js');
     const engine = await createEngine(engineOptions(flags));
     const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
     // Every line is submitted as soon as it is read, so requests batch; each answer is printed, in input order, as
-    // soon as it and all before it are done.
+    // soon as it and all before it are done. Every line, an empty one too, gets exactly one output line.
     let printed: Promise<void> = Promise.resolve();
     let n = 0;
-    for await (const line of lines) {
-      if (line.trim().length === 0) continue;
-      n++;
-      let input: InputLine;
-      try {
-        input = parseLine(line, n);
-      } catch (err) {
-        const bad = JSON.stringify({ id: n, error: { code: 'PADELLM_BAD_INPUT', message: `line ${n}: ${(err as Error).message}` } });
-        printed = printed.then(() => { process.stdout.write(bad + '\n'); });
-        continue;
-      }
-      const answer = engine.annotate({ text: input.text, labels: input.labels, decoder: flags.decoder }).then(
-        (r: AnnotateResult) => JSON.stringify({ id: input.id, text: input.text, entities: r.entities }),
-        (err: Error & { code?: string }) => JSON.stringify({ id: input.id, text: input.text, error: { code: err.code, message: err.message } }),
-      );
-      printed = printed.then(async () => { process.stdout.write((await answer) + '\n'); });
+    const failed: number[] = [];
+    for await (const raw of lines) {
+      const lineNo = ++n;
+      const pending = answer(engine, raw, lineNo, flags.decoder);
+      printed = printed.then(async () => {
+        const a = await pending;
+        if (a.failed) failed.push(lineNo);
+        process.stdout.write(a.line + '\n');
+      });
     }
     await printed;
     await engine.close();
+    if (failed.length > 0) {
+      const shown = failed.slice(0, 10).join(', ') + (failed.length > 10 ? ', ...' : '');
+      process.stderr.write(`padellm annotate: ${failed.length} of ${n} lines failed (lines ${shown})\n`);
+      process.exitCode = 1;
+    }
   });
 }

@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import { readConll } from '../conll.js';
 import { dedup } from '../decoding/dedup.js';
 import { createEngine } from '../engine/index.js';
+import { annotateDocument } from '../processor/annotate.js';
 import type { DecoderKind, Entity } from '../engine/types.js';
 import { F1Tally, type Prf } from '../f1.js';
 import { addDecoderFlag, addEngineFlags, engineOptions, type EngineFlags } from './engine-options.js';
@@ -32,16 +33,29 @@ export function register(program: Command): void {
     bar?.start(sentences.length, 0);
     const started = performance.now();
     let unaligned = 0;
+    let predicted = 0;
+    let chunked = 0;
+    const failed: { sentence: number; code: string; message: string }[] = [];
     let next = 0;
     const worker = async () => {
       while (next < sentences.length) {
-        const s = sentences[next++];
-        const r = await engine.annotate({ text: s.text, decoder: flags.decoder, dedup: false });
-        const raw: Entity[] = r.entities;
+        const i = next++;
+        const s = sentences[i];
         const gold = s.entities.filter((e) => labels.includes(e.label));
+        let raw: Entity[] = [];
+        try {
+          // The same split-and-merge path as `padellm run`, so a sentence longer than the window is scored too.
+          const r = await annotateDocument(engine, s.text, { decoder: flags.decoder, dedup: false });
+          raw = r.entities;
+          unaligned += r.unaligned;
+          if (r.chunks > 1) chunked++;
+        } catch (error) {
+          // Scored as predicting nothing (its gold mentions count as misses), counted and reported, never fatal.
+          failed.push({ sentence: i + 1, code: (error as { code?: string }).code ?? 'PADELLM_UNKNOWN', message: (error as Error).message });
+        }
+        predicted += raw.length;
         without.add(gold, raw, labels);
         withDedup.add(gold, dedup(raw, labels), labels);
-        unaligned += r.stats.unaligned;
         bar?.increment();
       }
     };
@@ -58,13 +72,19 @@ export function register(program: Command): void {
     out.write(`micro, span-exact           ${pct(span)}\n`);
     out.write(`without dedup: micro F1 ${without.micro().f1.toFixed(2)}, span F1 ${without.spanMicro().f1.toFixed(2)}\n`);
     for (const [label, p] of Object.entries(withDedup.perLabel())) out.write(`  ${label.padEnd(6)} ${pct(p)}\n`);
+    out.write(`unaligned mentions: ${unaligned} of ${predicted} predicted; ${chunked} sentence(s) split into chunks\n`);
+    if (failed.length > 0) {
+      out.write(`failed sentences: ${failed.length} (scored as no prediction)\n`);
+      for (const f of failed.slice(0, 5)) out.write(`  sentence ${f.sentence}: ${f.code} ${f.message}\n`);
+    }
     if (flags.json) {
       out.write(JSON.stringify({
         model: engine.model.name, decoder: flags.decoder, sentences: sentences.length, seconds: round(seconds),
         micro_f1: round(micro.f1), micro_precision: round(micro.precision), micro_recall: round(micro.recall),
         span_micro_f1: round(span.f1),
         micro_f1_no_dedup: round(without.micro().f1), span_micro_f1_no_dedup: round(without.spanMicro().f1),
-        unaligned,
+        unaligned, predicted, unaligned_pct: round(predicted ? (100 * unaligned) / predicted : 0), chunked,
+        failed: failed.length,
         per_label: Object.fromEntries(Object.entries(withDedup.perLabel()).map(([l, p]) => [l, {
           precision: round(p.precision), recall: round(p.recall), f1: round(p.f1),
         }])),

@@ -1,10 +1,7 @@
 // `padellm run`: the Kafka stream processor. Every flag also reads its environment variable (see config/settings).
 import { Option, type Command } from 'commander';
 import { SETTINGS } from '../config/settings.js';
-import { loadConfig } from '../config/config.js';
 import { ConfigError } from '../errors.js';
-import { createLogger } from '../observability/logger.js';
-import { createProcessor } from '../processor/service.js';
 
 export function register(program: Command): void {
   const command = program
@@ -18,6 +15,10 @@ export function register(program: Command): void {
 
 /** Runs until SIGTERM/SIGINT; returns the exit code. */
 export async function run(options: Record<string, unknown>): Promise<number> {
+  // Loaded here, not at the top: ajv, pino, kafkajs, prom-client, avsc and the registry client cost about 0.5 s
+  // to import, which `padellm --help` and the other subcommands should not pay.
+  const { loadConfig } = await import('../config/config.js');
+  const { createLogger } = await import('../observability/logger.js');
   let config;
   try {
     config = loadConfig(options);
@@ -28,6 +29,7 @@ export async function run(options: Record<string, unknown>): Promise<number> {
   }
   const logger = createLogger(config.logLevel);
   const { createEngine } = await import('../engine/index.js');
+  const { createProcessor } = await import('../processor/service.js');
   const processor = createProcessor(config, { createEngine, logger });
 
   const stopped = new Promise<number>((resolve) => {

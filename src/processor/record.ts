@@ -59,8 +59,8 @@ export async function processRecord(ctx: RecordContext, consumed: Consumed): Pro
     if (unknown.length > 0) throw new UnknownLabelError(unknown, known);
     const startedAt = performance.now();
     const result = event.labels?.length === 0
-      ? { entities: [], decodeMs: 0, queueMs: 0, chunks: 0 }
-      : await annotateDocument(ctx.engine, event.text, event.labels);
+      ? { entities: [], decodeMs: 0, queueMs: 0, chunks: 0, unaligned: 0 }
+      : await annotateDocument(ctx.engine, event.text, { labels: event.labels });
     const output: EntityEvent = {
       id: event.id ?? message.key?.toString() ?? `${topic}-${partition}-${message.offset}`,
       source: { topic, partition, offset: Number(message.offset) },

@@ -3,6 +3,7 @@
 import { Ajv } from 'ajv';
 import { BadInputError } from '../errors.js';
 import { BAD_INPUT } from './bad-input.js';
+import { exactId } from './json-id.js';
 import type { AvroReader } from './registry.js';
 
 export interface TextEvent {
@@ -38,8 +39,9 @@ function decodeUtf8(value: Buffer): string {
 
 function fromJson(value: Buffer): TextEvent {
   let parsed: unknown;
+  const source = decodeUtf8(value);
   try {
-    parsed = JSON.parse(decodeUtf8(value));
+    parsed = JSON.parse(source);
   } catch (cause) {
     if (cause instanceof BadInputError) throw cause;
     throw new BadInputError(BAD_INPUT.badJson, `value is not JSON: ${(cause as Error).message}`, { cause });
@@ -49,7 +51,7 @@ function fromJson(value: Buffer): TextEvent {
     throw new BadInputError(BAD_INPUT.missingField, `JSON event is not {"id"?, "text", "labels"?}: ${detail}`);
   }
   const event = parsed as { id?: string | number; text: string; labels?: string[]; metadata?: Record<string, string> };
-  return { id: event.id === undefined ? undefined : String(event.id), text: event.text, labels: event.labels, metadata: event.metadata };
+  return { id: event.id === undefined ? undefined : exactId(event.id, source), text: event.text, labels: event.labels, metadata: event.metadata };
 }
 
 function fromAvro(decoded: { id: string | null; text: string; labels: string[] | null; metadata: Record<string, string> | null }): TextEvent {

@@ -15,6 +15,8 @@ writeFileSync(data, [
   'Mara NNP B-NP B-PER', 'Lind NNP I-NP I-PER', 'visited VBD B-VP O', 'Oslo NNP B-NP B-LOC', '. . O O', '',
   'Quillon NNP B-NP B-ORG', 'Motors NNP I-NP I-ORG', 'sold VBD B-VP O', 'Danish JJ B-NP B-MISC', 'vans NNS I-NP O', '',
   'Nothing NN B-NP O', 'happened VBD B-VP O', '. . O O', '',
+  // Longer than the fixture's window: eval must split and merge it as `padellm run` does, not die.
+  ...Array.from({ length: 120 }, (_, i) => [`Visitor${i} NNP B-NP B-PER`, 'saw VBD B-VP O', 'Oslo NNP B-NP B-LOC', 'again RB B-ADVP O']).flat(), '',
 ].join('\n'));
 
 const cli = (...args: string[]) => {
@@ -27,7 +29,9 @@ const cli = (...args: string[]) => {
 test('eval --json ends with the scores, in percent', () => {
   for (const decoder of ['parallel', 'autoregressive']) {
     const r = cli('eval', '--data', data, '--json', '--decoder', decoder);
-    assert.equal(r.sentences, 3);
+    assert.equal(r.sentences, 4);
+    assert.equal(r.failed, 0, 'no sentence failed');
+    assert.equal(r.chunked, 1, 'the long sentence went through split-and-merge');
     for (const k of ['micro_f1', 'span_micro_f1', 'micro_f1_no_dedup', 'span_micro_f1_no_dedup']) {
       assert.ok(r[k] >= 0 && r[k] <= 100, `${k} = ${r[k]}`);
     }

@@ -9,16 +9,17 @@ from __future__ import annotations
 import numpy as np
 
 
-def pack(examples: list[tuple[list[int], list[bool]]]):
-    """-> ids, parent, depth, loss_pos, loss_ids (numpy). Loss: logits at loss_pos predict loss_ids."""
+def pack(examples: list[tuple[list[int], list[bool]]], weights: list[list[float]] | None = None):
+    """-> ids, parent, depth, loss_pos, loss_ids, loss_weights (numpy). Loss: logits at loss_pos predict loss_ids.
+    weights: per example, per token (default 1); a position shared by several examples keeps the largest."""
     ids: list[int] = []
     parent: list[int] = []
     depth: list[int] = []
     children: list[dict] = [{}]  # children[0] is the virtual root; node i+1 is token i
-    loss: set[tuple[int, int]] = set()
-    for tok_ids, target in examples:
+    loss: dict[tuple[int, int], float] = {}
+    for e, (tok_ids, target) in enumerate(examples):
         node = 0
-        for t, is_target in zip(tok_ids, target):
+        for j, (t, is_target) in enumerate(zip(tok_ids, target)):
             key = (t, is_target)
             nxt = children[node].get(key)
             if nxt is None:
@@ -29,11 +30,13 @@ def pack(examples: list[tuple[list[int], list[bool]]]):
                 nxt = len(ids)
                 children[node][key] = nxt
             if is_target and node > 0:
-                loss.add((node - 1, t))
+                w = weights[e][j] if weights else 1.0
+                loss[(node - 1, t)] = max(w, loss.get((node - 1, t), 0.0))
             node = nxt
     loss_sorted = sorted(loss)
     return (np.array(ids, np.int64), np.array(parent, np.int64), np.array(depth, np.int64),
-            np.array([p for p, _ in loss_sorted], np.int64), np.array([t for _, t in loss_sorted], np.int64))
+            np.array([p for p, _ in loss_sorted], np.int64), np.array([t for _, t in loss_sorted], np.int64),
+            np.array([loss[k] for k in loss_sorted], np.float32))
 
 
 def tree_mask(parent: np.ndarray) -> np.ndarray:

@@ -129,7 +129,7 @@ def test_read_jsonl_unicode(tmp_path):
 
 
 def test_pack_shares_prefixes_and_masks_branches():
-    ids, parent, depth, lpos, lids = pack([([1, 2, 3, 4], [False, False, True, True]),
+    ids, parent, depth, lpos, lids, _ = pack([([1, 2, 3, 4], [False, False, True, True]),
                                            ([1, 2, 3, 5], [False, False, True, True])])
     assert list(ids) == [1, 2, 3, 4, 5] and list(depth) == [0, 1, 2, 3, 3]
     m = tree_mask(parent)
