@@ -10,7 +10,7 @@ import type { Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { startHttp } from '../observability/http.js';
 import { createRegistry, AvroReader, AvroWriter } from '../serde/registry.js';
-import { RegistryUnavailableError } from '../errors.js';
+import { ConfigError, RegistryUnavailableError } from '../errors.js';
 import { createKafka } from '../transport/kafka-client.js';
 import { ensureTopics } from '../transport/topics.js';
 import { fetchRecordLimits, KAFKA_DEFAULT_MAX_MESSAGE_BYTES } from '../transport/record-size.js';
@@ -150,7 +150,7 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
         } finally {
           await admin.disconnect();
         }
-      }, { what: `check topics on Kafka at ${config.brokers.join(',')}`, logger, signal });
+      }, { what: `check topics on Kafka at ${config.brokers.join(',')}`, logger, signal, retryable: (e) => !(e instanceof ConfigError) });
       logger.info({ recordLimits: Object.fromEntries(recordLimits) }, 'largest record each output topic accepts');
 
       const activeConsumer = kafka.consumer({
