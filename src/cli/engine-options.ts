@@ -1,10 +1,9 @@
 // Engine flags shared by the annotate, eval and bench subcommands.
-import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { DecoderKind, EngineOptions } from '../engine/types.js';
+import { DEFAULT_MODEL_DIR } from '../config/embedded.js';
 
-/** The embedded model, relative to the installed package (dist/src/cli -> package root). */
-export const DEFAULT_MODEL_DIR = join(import.meta.dirname, '..', '..', '..', 'models', 'padellm-conll03-small');
+export { DEFAULT_MODEL_DIR };
 
 export interface EngineFlags {
   model: string;

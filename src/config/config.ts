@@ -1,7 +1,6 @@
 // Validates the settings of `padellm run` once, at start, against one JSON schema (ajv) and fills defaults.
 import { hostname } from 'node:os';
 import { accessSync, constants } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { ConfigError } from '../errors.js';
 import { SETTINGS } from './settings.js';
@@ -51,8 +50,9 @@ export interface Config {
   commitIntervalMs: number;
 }
 
-/** The embedded bundle, resolved from this file (dist/src/config/) up to the package root. */
-export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../../models/padellm-conll03-small', import.meta.url));
+import { DEFAULT_MODEL_DIR } from './embedded.js';
+
+export { DEFAULT_MODEL_DIR };
 
 export const CONFIG_SCHEMA = {
   type: 'object',

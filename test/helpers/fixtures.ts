@@ -6,12 +6,15 @@ const root = join(import.meta.dirname, '..', '..', '..');
 export const FIXTURES = ['tiny-llama', 'qwen2', 'gpt2'].map((n) => join(root, 'test', 'fixtures', 'models', n));
 /** tiny-llama made to have a float16 KV cache, or no position_ids input (test/fixtures/engine/make-*.py). */
 export const ENGINE_FIXTURES = ['tiny-llama-fp16', 'tiny-llama-nopos'].map((n) => join(root, 'test', 'fixtures', 'engine', n));
+/** The 2.7M-parameter model trained from scratch (dev F1 about 41), the fast trained fixture. */
 export const TRAINED = join(root, 'models', 'padellm-conll03-small');
+/** SmolLM2-135M fine-tuned (models/padellm-conll03-smollm2/README.md), tested when its bundle is there. */
+export const EMBEDDED = join(root, 'models', 'padellm-conll03-smollm2');
 
-/** Fixture bundles first, then the trained model when it exists. Random weights get `random: true`. */
+/** Fixture bundles first, then the trained models that exist. Random weights get `random: true`. */
 export function bundlesUnderTest(): Array<{ dir: string; random: boolean }> {
   const out = [...FIXTURES, ...ENGINE_FIXTURES].filter((d) => existsSync(join(d, 'padellm.json'))).map((dir) => ({ dir, random: true }));
-  if (existsSync(join(TRAINED, 'padellm.json')) && existsSync(join(TRAINED, 'model.onnx'))) out.push({ dir: TRAINED, random: false });
+  for (const dir of [TRAINED, EMBEDDED]) if (existsSync(join(dir, 'padellm.json'))) out.push({ dir, random: false });
   // Any other bundle can be checked too: PADELLM_TEST_BUNDLES=dir[:dir...] (dir=random marks random weights).
   for (const spec of (process.env.PADELLM_TEST_BUNDLES ?? '').split(':').filter(Boolean)) {
     const [dir, kind] = spec.split('=');

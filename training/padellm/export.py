@@ -139,6 +139,7 @@ def main() -> None:
     ap.add_argument("--gguf", help="the GGUF base of a LoRA run: quantize with gguf_quant.py")
     ap.add_argument("--adapter", help="adapter.pt of that LoRA run")
     ap.add_argument("--fp32-out", help="with --gguf: the bundle of the fp32 export")
+    ap.add_argument("--tokenizer", help="tokenizer.json (default: the run's own)")
     args = ap.parse_args()
     if args.gguf:
         return export_gguf_lora(args)
@@ -175,7 +176,7 @@ def export_gguf_lora(args) -> None:
     cfg = json.load(open(args.config, encoding="utf-8"))
     for folder in (args.out, args.fp32_out):
         os.makedirs(folder, exist_ok=True)
-        shutil.copy(os.path.join(args.run, "tokenizer.json"), os.path.join(folder, "tokenizer.json"))
+        shutil.copy(args.tokenizer or os.path.join(args.run, "tokenizer.json"), os.path.join(folder, "tokenizer.json"))
     fp32 = os.path.join(args.fp32_out, "model.onnx")
     export(model, fp32)
     report = {"max_abs_diff_fp32": max_diff(model, fp32), "bytes_fp32": os.path.getsize(fp32)}
