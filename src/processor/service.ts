@@ -1,6 +1,6 @@
 // The processor's lifecycle: probes and metrics first, then the engine, the registry, Kafka; and a bounded,
 // orderly stop (stop fetching, commit or abort what is in flight, leave the group, close the engine).
-import { Partitioners, type Consumer, type ConsumerRunConfig, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type ConsumerRunConfig, type Kafka, type Producer, type RetryOptions } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server } from 'node:http';
 import type { Config } from '../config/config.js';
@@ -25,6 +25,8 @@ export interface ProcessorDeps {
   logger: Logger;
   /** Tests run several processors in one process; each needs its own metrics registry. */
   metrics?: Metrics;
+  /** The producer's retry policy (default PRODUCER_RETRY); bench/commit-latency.ts compares the old one. */
+  producerRetry?: RetryOptions;
 }
 
 export interface Processor {
@@ -169,7 +171,7 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
         delivery: config.delivery, groupId: config.groupId, logger, metrics,
         policy: new BatchPolicy({ maxRecords: config.commitMaxRecords, maxBytes: config.commitMaxBytes, maxDelayMs: config.commitIntervalMs }),
         connectProducer: () => withBackoff(async () => {
-          const producer = createProducer(kafka, config);
+          const producer = createProducer(kafka, config, deps.producerRetry ?? PRODUCER_RETRY);
           await producer.connect();
           return producer;
         }, { what: `connect the ${config.delivery} producer`, logger, signal }),
@@ -283,16 +285,16 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
  * transaction's markers when the next one adds its partitions, which takes milliseconds; kafkajs' client default
  * of 300 ms put about 336 ms on almost every transaction.
  */
-const PRODUCER_RETRY = { initialRetryTime: 20, maxRetryTime: 5_000, retries: Number.MAX_SAFE_INTEGER };
+export const PRODUCER_RETRY: RetryOptions = { initialRetryTime: 20, maxRetryTime: 5_000, retries: Number.MAX_SAFE_INTEGER };
 
-function createProducer(kafka: Kafka, config: Config): Producer {
+function createProducer(kafka: Kafka, config: Config, retry: RetryOptions): Producer {
   // Records carry explicit partitions; the partitioner only matters for none of them.
   const createPartitioner = Partitioners.DefaultPartitioner;
   if (config.delivery === 'at-least-once') {
-    return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner, retry: PRODUCER_RETRY });
+    return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner, retry });
   }
   return kafka.producer({
     createPartitioner, transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1,
-    transactionTimeout: 60_000, retry: PRODUCER_RETRY,
+    transactionTimeout: 60_000, retry,
   });
 }
