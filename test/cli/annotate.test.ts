@@ -41,3 +41,12 @@ test('annotate: one output line per input line, ids kept, the same checks and co
     if (e.start !== null) assert.equal(long.slice(e.start, e.end), e.text, 'offsets are into the whole line');
   }
 });
+
+test('a missing bundle and a wrong flag each get one actionable line, no stack trace, no wall of help', () => {
+  const missing = spawnSync(process.execPath, [main, 'annotate', '--model', '/nonexistent-bundle'], { input: '', encoding: 'utf8' });
+  assert.equal(missing.status, 2);
+  assert.equal(missing.stderr, 'padellm: /nonexistent-bundle/padellm.json not found: --model (or --model-dir) must name a bundle folder (models/README.md) (PADELLM_MODEL_BUNDLE)\n');
+  const wrong = spawnSync(process.execPath, [main, 'annotate', '--no-such-flag'], { input: '', encoding: 'utf8' });
+  assert.notEqual(wrong.status, 0);
+  assert.deepEqual(wrong.stderr.trim().split('\n'), ["error: unknown option '--no-such-flag'", '(see --help for the options)']);
+});

@@ -138,11 +138,11 @@ def main() -> None:
     ap.add_argument("--pad-token", default="<pad>", help="falls back to the EOS token when the tokenizer has none")
     ap.add_argument("--gguf", help="the GGUF base of a LoRA run: quantize with gguf_quant.py")
     ap.add_argument("--adapter", help="adapter.pt of that LoRA run")
-    ap.add_argument("--fp32-out", help="with --gguf: the bundle of the fp32 export")
+    ap.add_argument("--fp32-out", help="a large model: the fp32 bundle goes here, --out gets the quantized one only")
     ap.add_argument("--tokenizer", help="tokenizer.json (default: the run's own)")
     args = ap.parse_args()
-    if args.gguf:
-        return export_gguf_lora(args)
+    if args.fp32_out:
+        return export_large(args)
     ckpt = torch.load(os.path.join(args.run, "model.pt"), map_location="cpu")
     c = ModelConfig(**ckpt["config"])
     model = PadeLM(c)
@@ -166,7 +166,9 @@ def main() -> None:
     print(json.dumps(report))
 
 
-def export_gguf_lora(args) -> None:
+def export_large(args) -> None:
+    """A model too large to commit in fp32: the fp32 bundle goes to --fp32-out, the committed one holds the
+    quantized model only (gguf_quant.py: the exact GGUF grid plus the adapter for a LoRA run, else int8)."""
     from .gguf_quant import build_bundle_model
     ckpt = torch.load(os.path.join(args.run, "model.pt"), map_location="cpu")
     c = ModelConfig(**ckpt["config"])
@@ -180,13 +182,13 @@ def export_gguf_lora(args) -> None:
     fp32 = os.path.join(args.fp32_out, "model.onnx")
     export(model, fp32)
     report = {"max_abs_diff_fp32": max_diff(model, fp32), "bytes_fp32": os.path.getsize(fp32)}
-    quantized = os.path.join(args.out, "model.q4.onnx")
+    quantized = os.path.join(args.out, "model.q4.onnx" if args.adapter else "model.q8.onnx")
     data_files = build_bundle_model(fp32, args.gguf, args.adapter, c.heads, c.kv_heads, quantized)
     report.update(max_abs_diff_quantized=max_diff(model, quantized), data_files=data_files,
                   bytes_quantized=sum(os.path.getsize(os.path.join(args.out, f)) for f in [os.path.basename(quantized), *data_files]))
     tok = os.path.join(args.out, "tokenizer.json")
     for folder, files in ((args.fp32_out, {"model": "model.onnx", "tokenizer": "tokenizer.json"}),
-                          (args.out, {"model": "model.q4.onnx", "tokenizer": "tokenizer.json"})):
+                          (args.out, {"model": os.path.basename(quantized), "tokenizer": "tokenizer.json"})):
         json.dump(bundle_config(cfg, c, tok, files, args.eos_token, args.pad_token),
                   open(os.path.join(folder, "padellm.json"), "w"), indent=2)
     json.dump(report, open(os.path.join(args.out, "export_report.json"), "w"), indent=2)

@@ -135,20 +135,43 @@ def build(fp32_path: str, gguf_path: str, adapter_path: str, heads: int, kv_head
             helper.make_node("MatMul", [x, p + ".lora_a"], [y + ".la"], name=p + "_la"),
             helper.make_node("MatMul", [y + ".la", p + ".lora_b"], [y + ".lb"], name=p + "_lb"),
             helper.make_node("Add", [y + ".base", y + ".lb"], [y], name=p + "_add")])
-    _vocab(gr, tensors["token_embd.weight"])
+    t = tensors["token_embd.weight"]
+    k, vocab = (int(x) for x in t.shape)
+    q, d = q8_0_blocks(np.asarray(t.data), vocab, k)
+    _vocab(gr, q, d, exact=True)
     return gr.model
 
 
-def _vocab(gr: Graph, t) -> None:
-    """Embedding Gather and LM head MatMul over one Q8_0 table."""
-    k, vocab = (int(x) for x in t.shape)
-    q, d = q8_0_blocks(np.asarray(t.data), vocab, k)
+def build_int8(fp32_path: str) -> onnx.ModelProto:
+    """A full fine-tune (every weight moved off the GGUF grid): weight-only int8, symmetric, blocks of 32, with int8
+    activations per row and block (accuracy level 4), and the tied vocabulary table stored once."""
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+    gr = Graph(onnx.load(fp32_path))
+    gather = next(n for n in gr.g.node if n.op_type == "Gather" and n.input[1] == "input_ids")
+    table = numpy_helper.to_array(gr.inits[gather.input[0]]).astype(np.float32)
+    vocab, k = table.shape
+    head = next(n for n in gr.g.node if n.op_type == "MatMul" and n.input[1] in gr.inits
+                and list(gr.inits[n.input[1]].dims) == [k, vocab])
+    quantizer = MatMulNBitsQuantizer(gr.model, bits=8, block_size=BLOCK, is_symmetric=True, accuracy_level=4,
+                                     nodes_to_exclude=[head.name])
+    quantizer.process()
+    gr = Graph(quantizer.model.model)
+    blocks = table.reshape(vocab, k // BLOCK, BLOCK)
+    d = np.maximum(np.abs(blocks).max(axis=-1), 1e-12) / 127.0
+    q = np.clip(np.round(blocks / d[..., None]), -127, 127).astype(np.int8).reshape(vocab, k)
+    _vocab(gr, q, d.astype(np.float32), exact=False)
+    return gr.model
+
+
+def _vocab(gr: Graph, q: np.ndarray, d: np.ndarray, exact: bool) -> None:
+    """Embedding Gather and LM head MatMul over one int8 table q [vocab, K] with scales d [vocab, K/32]."""
+    vocab, k = q.shape
     gather = next(n for n in gr.g.node if n.op_type == "Gather" and n.input[1] == "input_ids")
     head = next(n for n in gr.g.node if n.op_type == "MatMul" and n.input[1] in gr.inits
                 and list(gr.inits[n.input[1]].dims) == [k, vocab])
     table = numpy_helper.to_array(gr.inits[gather.input[0]])
     gap = np.abs((q.reshape(vocab, k // BLOCK, BLOCK) * d[..., None]).reshape(vocab, k) - table).max()
-    if gap > 1e-6:
+    if exact and gap > 1e-6:
         raise SystemExit(f"the embedding is not the GGUF's Q8_0 table (gap {gap})")
     gr.drop(gather.input[0])
     gr.drop(head.input[1])
@@ -168,10 +191,11 @@ def _vocab(gr: Graph, t) -> None:
         helper.make_node("Reshape", [e + ".b", "vocab.shape"], [e], name="embed_flat")])
 
 
-def build_bundle_model(fp32: str, gguf: str, adapter: str, heads: int, kv_heads: int, out: str) -> list[str]:
-    """-> the external data files written beside `out`."""
-    model = build(fp32, gguf, adapter, heads, kv_heads)
-    model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+def build_bundle_model(fp32: str, gguf: str | None, adapter: str | None, heads: int, kv_heads: int, out: str) -> list[str]:
+    """LoRA run (gguf and adapter given): the exact grid; full fine-tune: int8. -> the data files beside `out`."""
+    model = build(fp32, gguf, adapter, heads, kv_heads) if adapter else build_int8(fp32)
+    if not any(o.domain == "com.microsoft" for o in model.opset_import):
+        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
     return save_split(model, out)
 
 
