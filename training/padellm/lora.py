@@ -59,3 +59,28 @@ def merge_lora(model: nn.Module) -> None:
 
 def trainable_state(model: nn.Module) -> dict:
     return {n: p.detach().clone() for n, p in model.named_parameters() if p.requires_grad}
+
+
+def main() -> None:
+    """python -m padellm.lora --base base/model.pt --adapter checkpoint.pt --rank 16 --alpha 32 --out init.pt:
+    the base with an adapter (from adapter.pt or a run's checkpoint.pt) merged in, a plain PadeLM checkpoint."""
+    import argparse
+    from .model import ModelConfig, PadeLM
+    ap = argparse.ArgumentParser()
+    for flag in ("--base", "--adapter", "--out"):
+        ap.add_argument(flag, required=True)
+    ap.add_argument("--rank", type=int, default=16)
+    ap.add_argument("--alpha", type=float, default=32.0)
+    args = ap.parse_args()
+    base = torch.load(args.base, map_location="cpu")
+    model = PadeLM(ModelConfig(**base["config"]))
+    model.load_state_dict(base["model"])
+    add_lora(model, args.rank, args.alpha)
+    adapter = torch.load(args.adapter, map_location="cpu", weights_only=False)
+    model.load_state_dict(adapter["model"], strict=False)
+    merge_lora(model)
+    torch.save({"model": model.state_dict(), "config": model.c.to_dict()}, args.out)
+
+
+if __name__ == "__main__":
+    main()
