@@ -24,9 +24,14 @@ function idOf(raw: string): string | undefined {
   }
 }
 
-async function answer(engine: Engine, raw: string, n: number, decoder: DecoderKind): Promise<Answer> {
-  const { decodeTextEvent } = await import('../serde/text-event.js'); // ajv: loaded on use, not for --help
-  const { annotateDocument } = await import('../processor/annotate.js');
+/** Loaded once by the action, not at the top: ajv and the chunker are not needed for --help. */
+interface Loaded {
+  decodeTextEvent: typeof import('../serde/text-event.js').decodeTextEvent;
+  annotateDocument: typeof import('../processor/annotate.js').annotateDocument;
+}
+
+async function answer(engine: Engine, raw: string, n: number, decoder: DecoderKind, lib: Loaded): Promise<Answer> {
+  const { decodeTextEvent, annotateDocument } = lib;
   let event: TextEvent | undefined;
   try {
     const format = raw.trimStart().startsWith('{') ? 'json' : 'text';
@@ -48,6 +53,10 @@ export function register(program: Command): void {
   const cmd = program.command('annotate').description('annotate stdin lines (text or JSONL) and print JSON lines');
   addDecoderFlag(addEngineFlags(cmd)).action(async (flags: EngineFlags & { decoder: DecoderKind }) => {
     const { createEngine } = await import('../engine/index.js');
+    const lib: Loaded = {
+      decodeTextEvent: (await import('../serde/text-event.js')).decodeTextEvent,
+      annotateDocument: (await import('../processor/annotate.js')).annotateDocument,
+    };
     const engine = await createEngine(engineOptions(flags));
     const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
     // Every line is submitted as soon as it is read, so requests batch; each answer is printed, in input order, as
@@ -57,7 +66,7 @@ export function register(program: Command): void {
     const failed: number[] = [];
     for await (const raw of lines) {
       const lineNo = ++n;
-      const pending = answer(engine, raw, lineNo, flags.decoder);
+      const pending = answer(engine, raw, lineNo, flags.decoder, lib);
       printed = printed.then(async () => {
         const a = await pending;
         if (a.failed) failed.push(lineNo);
