@@ -2,7 +2,7 @@
 // local stack) beside the in-process engine's throughput on the same messages, in the same run; the processor's RSS
 // sampled throughout. `--minutes N` adds a soak at a steady rate and reports RSS start/end/max.
 //
-//   node dist/bench/kafka.js [conll-file] [--limit 400] [--rounds 3] [--threads N] [--minutes 0] [--light-count 100]
+//   node dist/bench/kafka.js [conll-file] [--limit 400] [--rounds 3] [--intra-op-threads N] [--minutes 0] [--light-count 100]
 //                            [--light-rate 5]
 //                            [--model-dir DIR] [--generated]
 // Data: the CoNLL file (default ../shared/data/conll2003/dev.txt next to the repository), or generated sentences
@@ -14,9 +14,9 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
-import { readConll } from '../src/conll.js';
+import { readConll } from '../src/eval/conll.js';
 import { createEngine } from '../src/engine/index.js';
-import { DEFAULTS } from '../src/engine/types.js';
+import { loadEngineOptions } from '../src/config/config.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const { values: opts, positionals } = parseArgs({
@@ -24,7 +24,7 @@ const { values: opts, positionals } = parseArgs({
   options: {
     limit: { type: 'string', default: '400' },
     rounds: { type: 'string', default: '3' },
-    threads: { type: 'string' },
+    'intra-op-threads': { type: 'string' },
     minutes: { type: 'string', default: '0' },
     'light-count': { type: 'string', default: '100' },
     'light-rate': { type: 'string', default: '5' },
@@ -40,7 +40,7 @@ const dataPath = positionals[0] ?? join(root, '..', 'shared', 'data', 'conll2003
 const limit = Number(opts.limit);
 const roundCount = Math.max(1, Number(opts.rounds));
 /** ONNX Runtime intra-op threads for both sides; unset leaves the runtime's choice, as `padellm run` does. */
-const threads = opts.threads ? Number(opts.threads) : undefined;
+const threads = opts['intra-op-threads'] ? Number(opts['intra-op-threads']) : undefined;
 const minutes = Number(opts.minutes);
 const lightCount = Number(opts['light-count']);
 const lightRate = Number(opts['light-rate']);
@@ -212,7 +212,7 @@ await burstReader.disconnect();
 const lightReader = await reader(10);
 const lightDecode: number[] = [];
 for (const text of texts.slice(0, lightCount)) lightDecode.push((await engine.annotate({ text })).stats.decodeMs);
-const engineMaxWaitMs = DEFAULTS.maxWaitMs; // what padellm run uses unless told otherwise
+const engineMaxWaitMs = loadEngineOptions({}).maxWaitMs; // what padellm run uses unless told otherwise
 const lightIds = texts.slice(0, lightCount).map((_, i) => `light-${i}`);
 for (let i = 0; i < lightIds.length; i++) {
   await send([lightIds[i]], () => texts[i]);

@@ -18,15 +18,15 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "training" / "hf"))
+sys.path.insert(0, str(ROOT / "training"))
 
 import torch  # noqa: E402
 from optimum.exporters.onnx import main_export  # noqa: E402
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers  # noqa: E402
 
-import bundle  # noqa: E402
-import checks  # noqa: E402
-import tiny_model  # noqa: E402
+from hf import checks, tiny_model  # noqa: E402
+from padellm import bundle  # noqa: E402
+from padellm.quantize import quantize_int8_file  # noqa: E402
 
 FIXTURES = ROOT / "test" / "fixtures" / "models"
 CORPUS = FIXTURES / "tokenizer-corpus.txt"
@@ -72,7 +72,7 @@ def make(name: str, tok: Tokenizer, work: Path) -> dict:
     if (out / "model.onnx_data").exists():
         raise SystemExit(f"{name}: export wrote external data; the fixture must be a single file")
     tok.save(str(dest / "tokenizer.json"))
-    bundle.quantize_int8(dest / "model.onnx", dest / "model.int8.onnx")
+    quantize_int8_file(dest / "model.onnx", dest / "model.int8.onnx")
     meta = bundle.write_padellm_json(dest, f"fixture-{name}", "1.0.0", family, eos="</s>", pad="<pad>", bos=None,
                                      max_positions=MAX_POSITIONS, has_int8=True)
     bundle.check_bundle(dest)
@@ -92,7 +92,8 @@ def make(name: str, tok: Tokenizer, work: Path) -> dict:
     # Not pass/fail: how far quantization moves the logits of these random weights.
     int8_vs_fp32 = checks.onnx_vs_torch(int8_dec, onnx_dec, vocab)
     # Not shipped: the dynamic-quantization alternative, measured to show why it is not used.
-    bundle.quantize_dynamic_int8(dest / "model.onnx", work / f"{name}.dynamic-int8.onnx")
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    quantize_dynamic(str(dest / "model.onnx"), str(work / f"{name}.dynamic-int8.onnx"), weight_type=QuantType.QInt8)
     dynamic_dec = checks.OnnxDecoder(work / f"{name}.dynamic-int8.onnx", arch)
     dynamic = {"cache_equals_recompute": checks.cache_equals_recompute(dynamic_dec, vocab),
                **checks.padding_invariance(dynamic_dec, vocab)}

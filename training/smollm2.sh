@@ -41,7 +41,7 @@ mkdir -p "$full"
 
 resume=()
 [[ ${RESUME:-0} == 1 && -f $full/checkpoint.pt ]] && resume=(--resume)
-"$py" -m padellm.train "${common[@]}" --init-from "$full/init.pt" --out "$full" --minutes "$minutes" --evals 2 \
+"$py" -m padellm.train "${common[@]}" --init-from "$full/init.pt" --out "$full" --minutes "$minutes" --evals 3 \
   --lr 1e-4 --warmup 10 --count-weight 4 --seed 14 "${resume[@]}"
 
 "$py" -m padellm.export --run "$full" --config configs/conll03-smollm2.json --eos-token '<|im_end|>' \

@@ -1,5 +1,5 @@
 // Entities of a chunked document: offsets moved into the document, duplicates from the overlaps removed.
-import type { Entity } from '../engine/types.js';
+import type { Entity } from '../types/entity.js';
 import type { Chunk } from './split.js';
 
 export interface ChunkEntities {

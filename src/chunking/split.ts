@@ -8,7 +8,8 @@ export interface Chunk {
   text: string;
 }
 
-type CountTokens = (text: string) => Promise<number>;
+/** Tokens `text` encodes to: the engine's own tokenizer, in the worker, so counting costs no round trip. */
+type CountTokens = (text: string) => number;
 
 interface Piece { start: number; end: number; tokens: number }
 
@@ -20,19 +21,19 @@ function spans(segmenter: Intl.Segmenter, text: string, offset: number): { start
 }
 
 /** Pieces (sentences; words of a sentence too long alone; characters of a word too long alone), each within budget. */
-async function pieces(text: string, start: number, end: number, maxTokens: number, count: CountTokens,
-  level: 0 | 1 | 2): Promise<Piece[]> {
-  const tokens = await count(text.slice(start, end));
+function pieces(text: string, start: number, end: number, maxTokens: number, count: CountTokens,
+  level: 0 | 1 | 2): Piece[] {
+  const tokens = count(text.slice(start, end));
   if (tokens <= maxTokens) return [{ start, end, tokens }];
   if (level === 2) {
     // One "word" over budget (a run without spaces): halve it until it fits.
     const mid = start + Math.ceil((end - start) / 2);
-    return [...await pieces(text, start, mid, maxTokens, count, 2), ...await pieces(text, mid, end, maxTokens, count, 2)];
+    return [...pieces(text, start, mid, maxTokens, count, 2), ...pieces(text, mid, end, maxTokens, count, 2)];
   }
   const parts = spans(level === 0 ? sentences : words, text.slice(start, end), start);
   if (parts.length <= 1) return pieces(text, start, end, maxTokens, count, level === 0 ? 1 : 2);
   const out: Piece[] = [];
-  for (const part of parts) out.push(...await pieces(text, part.start, part.end, maxTokens, count, level === 0 ? 1 : 2));
+  for (const part of parts) out.push(...pieces(text, part.start, part.end, maxTokens, count, level === 0 ? 1 : 2));
   return out;
 }
 
@@ -40,8 +41,8 @@ async function pieces(text: string, start: number, end: number, maxTokens: numbe
  * Chunks covering `text`, each encoding to at most `maxTokens` tokens. Consecutive chunks overlap by the last
  * `overlap` pieces of the earlier one (when it has more than that, so every chunk makes progress).
  */
-export async function splitText(text: string, maxTokens: number, count: CountTokens, overlap = 1): Promise<Chunk[]> {
-  const all = await pieces(text, 0, text.length, maxTokens, count, 0);
+export function splitText(text: string, maxTokens: number, count: CountTokens, overlap = 1): Chunk[] {
+  const all = pieces(text, 0, text.length, maxTokens, count, 0);
   const chunks: Chunk[] = [];
   let first = 0;
   while (first < all.length) {
@@ -49,7 +50,7 @@ export async function splitText(text: string, maxTokens: number, count: CountTok
     let last = first;
     let estimate = all[first].tokens;
     while (last + 1 < all.length && estimate + all[last + 1].tokens <= maxTokens) estimate += all[++last].tokens;
-    while (last > first && await count(text.slice(all[first].start, all[last].end)) > maxTokens) last--;
+    while (last > first && count(text.slice(all[first].start, all[last].end)) > maxTokens) last--;
     const chunk = { start: all[first].start, end: all[last].end };
     chunks.push({ ...chunk, text: text.slice(chunk.start, chunk.end) });
     if (last + 1 >= all.length) break;

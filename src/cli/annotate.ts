@@ -4,10 +4,10 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { DecoderKind, Engine } from '../engine/types.js';
-import { PadellmError, UnknownLabelError } from '../errors.js';
+import { codeOf } from '../errors.js';
 import { exactId } from '../serde/json-id.js';
 import type { TextEvent } from '../serde/text-event.js';
-import { addDecoderFlag, addEngineFlags, engineOptions, type EngineFlags } from './engine-options.js';
+import { addDecoderFlag, addEngineFlags } from './engine-options.js';
 
 /** The same hard cap as `padellm run`'s --max-text-chars default. */
 const MAX_TEXT_CHARS = 100_000;
@@ -24,24 +24,17 @@ function idOf(raw: string): string | undefined {
   }
 }
 
-/** Loaded once by the action, not at the top: ajv and the chunker are not needed for --help. */
-interface Loaded {
-  decodeTextEvent: typeof import('../serde/text-event.js').decodeTextEvent;
-  annotateDocument: typeof import('../processor/annotate.js').annotateDocument;
-}
+type DecodeTextEvent = typeof import('../serde/text-event.js').decodeTextEvent;
 
-async function answer(engine: Engine, raw: string, n: number, decoder: DecoderKind, lib: Loaded): Promise<Answer> {
-  const { decodeTextEvent, annotateDocument } = lib;
+async function answer(engine: Engine, raw: string, n: number, decoder: DecoderKind, decodeTextEvent: DecodeTextEvent): Promise<Answer> {
   let event: TextEvent | undefined;
   try {
     const format = raw.trimStart().startsWith('{') ? 'json' : 'text';
     event = await decodeTextEvent(format, Buffer.from(raw), MAX_TEXT_CHARS);
-    const unknown = (event.labels ?? []).filter((l) => !engine.model.labels.includes(l));
-    if (unknown.length > 0) throw new UnknownLabelError(unknown, engine.model.labels);
-    const { entities } = await annotateDocument(engine, event.text, { labels: event.labels, decoder });
+    const { entities } = await engine.annotate({ text: event.text, labels: event.labels, decoder });
     return { line: JSON.stringify({ id: event.id ?? n, text: event.text, entities }), failed: false };
   } catch (error) {
-    const code = error instanceof PadellmError ? error.code : 'PADELLM_UNKNOWN';
+    const code = codeOf(error);
     const out: Record<string, unknown> = { id: event?.id ?? idOf(raw) ?? n };
     if (event) out.text = event.text;
     out.error = { code, message: (error as Error).message };
@@ -51,13 +44,12 @@ async function answer(engine: Engine, raw: string, n: number, decoder: DecoderKi
 
 export function register(program: Command): void {
   const cmd = program.command('annotate').description('annotate stdin lines (text or JSONL) and print JSON lines');
-  addDecoderFlag(addEngineFlags(cmd)).action(async (flags: EngineFlags & { decoder: DecoderKind }) => {
+  addDecoderFlag(addEngineFlags(cmd)).action(async (flags: Record<string, unknown> & { decoder: DecoderKind }) => {
+    // Loaded here, not at the top: ajv and the engine client are not needed for --help.
     const { createEngine } = await import('../engine/index.js');
-    const lib: Loaded = {
-      decodeTextEvent: (await import('../serde/text-event.js')).decodeTextEvent,
-      annotateDocument: (await import('../processor/annotate.js')).annotateDocument,
-    };
-    const engine = await createEngine(engineOptions(flags));
+    const { engineFlags, loadEngineOptions } = await import('../config/config.js');
+    const { decodeTextEvent } = await import('../serde/text-event.js');
+    const engine = await createEngine(loadEngineOptions(engineFlags(flags)));
     const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
     // Every line is submitted as soon as it is read, so requests batch; each answer is printed, in input order, as
     // soon as it and all before it are done. Every line, an empty one too, gets exactly one output line.
@@ -66,7 +58,7 @@ export function register(program: Command): void {
     const failed: number[] = [];
     for await (const raw of lines) {
       const lineNo = ++n;
-      const pending = answer(engine, raw, lineNo, flags.decoder, lib);
+      const pending = answer(engine, raw, lineNo, flags.decoder, decodeTextEvent);
       printed = printed.then(async () => {
         const a = await pending;
         if (a.failed) failed.push(lineNo);

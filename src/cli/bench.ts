@@ -1,10 +1,10 @@
 // `padellm bench`: in one run, batch-1 latency of the parallel, autoregressive and reference decoders, tokens
 // forwarded per message, and throughput with cross-message batching against batch 1.
 import type { Command } from 'commander';
-import { readConll } from '../conll.js';
+import { readConll } from '../eval/conll.js';
 import { createEngine } from '../engine/index.js';
 import type { DecoderKind, Engine, EngineOptions } from '../engine/types.js';
-import { addEngineFlags, engineOptions, type EngineFlags } from './engine-options.js';
+import { addEngineFlags } from './engine-options.js';
 
 export interface BenchOptions { data: string; limit: number; engine: EngineOptions; log?: (line: string) => void }
 
@@ -93,8 +93,9 @@ export function register(program: Command): void {
     .requiredOption('--data <file>', 'CoNLL file; its sentences are the messages')
     .option('--limit <n>', 'messages to use', (v) => Number.parseInt(v, 10), 200)
     .option('--json', 'last stdout line: one JSON object with the figures');
-  addEngineFlags(cmd).action(async (flags: EngineFlags & { data: string; limit: number; json?: boolean }) => {
-    const result = await runBench({ data: flags.data, limit: flags.limit, engine: engineOptions(flags) });
+  addEngineFlags(cmd).action(async (flags: Record<string, unknown> & { data: string; limit: number; json?: boolean }) => {
+    const { engineFlags, loadEngineOptions } = await import('../config/config.js'); // on use: not for --help
+    const result = await runBench({ data: flags.data, limit: flags.limit, engine: loadEngineOptions(engineFlags(flags)) });
     process.stdout.write((flags.json ? JSON.stringify(result) : JSON.stringify(result, null, 2)) + '\n');
   });
 }

@@ -1,15 +1,15 @@
 // `padellm eval`: F1 on a CoNLL file by the paper's protocol (string sets) and span-exact, with and without dedup.
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { readConll } from '../conll.js';
+import { readConll } from '../eval/conll.js';
 import { dedup } from '../decoding/dedup.js';
 import { createEngine } from '../engine/index.js';
-import { annotateDocument } from '../processor/annotate.js';
 import type { DecoderKind, Entity } from '../engine/types.js';
-import { F1Tally, type Prf } from '../f1.js';
-import { addDecoderFlag, addEngineFlags, engineOptions, type EngineFlags } from './engine-options.js';
+import { codeOf } from '../errors.js';
+import { F1Tally, type Prf } from '../eval/f1.js';
+import { addDecoderFlag, addEngineFlags } from './engine-options.js';
 
-interface EvalFlags extends EngineFlags { data: string; decoder: DecoderKind; limit?: number; json?: boolean; window: number }
+interface EvalFlags extends Record<string, unknown> { data: string; decoder: DecoderKind; limit?: number; json?: boolean; window: number }
 
 /** Requests kept in flight: enough to batch well, few enough to bound memory. */
 const WINDOW = 256;
@@ -25,7 +25,9 @@ export function register(program: Command): void {
     .addOption(new Option('--window <n>', 'requests in flight').default(WINDOW).argParser((v) => Number.parseInt(v, 10)));
   addDecoderFlag(addEngineFlags(cmd)).action(async (flags: EvalFlags) => {
     const sentences = readConll(flags.data).slice(0, flags.limit ?? Infinity);
-    const engine = await createEngine(engineOptions(flags));
+    // Loaded on use: ajv is not needed for --help.
+    const { engineFlags, loadEngineOptions } = await import('../config/config.js');
+    const engine = await createEngine(loadEngineOptions(engineFlags(flags)));
     const labels = engine.model.labels;
     const withDedup = new F1Tally();
     const without = new F1Tally();
@@ -45,13 +47,13 @@ export function register(program: Command): void {
         let raw: Entity[] = [];
         try {
           // The same split-and-merge path as `padellm run`, so a sentence longer than the window is scored too.
-          const r = await annotateDocument(engine, s.text, { decoder: flags.decoder, dedup: false });
+          const r = await engine.annotate({ text: s.text, decoder: flags.decoder, dedup: false });
           raw = r.entities;
-          unaligned += r.unaligned;
-          if (r.chunks > 1) chunked++;
+          unaligned += r.stats.unaligned;
+          if (r.stats.chunks > 1) chunked++;
         } catch (error) {
           // Scored as predicting nothing (its gold mentions count as misses), counted and reported, never fatal.
-          failed.push({ sentence: i + 1, code: (error as { code?: string }).code ?? 'PADELLM_UNKNOWN', message: (error as Error).message });
+          failed.push({ sentence: i + 1, code: codeOf(error), message: (error as Error).message });
         }
         predicted += raw.length;
         without.add(gold, raw, labels);

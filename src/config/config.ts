@@ -37,9 +37,9 @@ export interface Config {
   executionProviders: string[];
   intraOpThreads?: number;
   interOpThreads?: number;
-  maxRowsPerPass?: number;
-  maxTokensPerPass?: number;
-  maxWaitMs?: number;
+  maxRowsPerPass: number;
+  maxTokensPerPass: number;
+  maxWaitMs: number;
   maxInflight: number;
   maxTextChars: number;
   httpPort: number;
@@ -51,8 +51,7 @@ export interface Config {
 }
 
 import { DEFAULT_MODEL_DIR } from './embedded.js';
-
-export { DEFAULT_MODEL_DIR };
+import { ENGINE_KEYS, type ResolvedEngineOptions } from './engine-options.js';
 
 export const CONFIG_SCHEMA = {
   type: 'object',
@@ -68,8 +67,16 @@ export const CONFIG_SCHEMA = {
   ],
 } as const;
 
+/** The engine group alone: what annotate, eval, bench and createEngine validate. */
+const ENGINE_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.fromEntries(SETTINGS.filter((s) => s.engine).map((s) => [s.key, s.schema])),
+} as const;
+
 const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: true });
 const validate = ajv.compile(CONFIG_SCHEMA);
+const validateEngine = ajv.compile(ENGINE_SCHEMA);
 
 const byKey = new Map(SETTINGS.map((s) => [s.key, s]));
 
@@ -88,11 +95,8 @@ function describe(error: ErrorObject): string {
   return `${name} ${error.message}`;
 }
 
-/**
- * Turns raw values (strings from flags or the environment, or typed values) into a validated Config.
- * Empty strings count as unset, so a Helm chart may pass every variable.
- */
-export function loadConfig(raw: Record<string, unknown>): Config {
+/** Empty strings count as unset, so a Helm chart may pass every variable; lists may come as comma lists. */
+function normalize(raw: Record<string, unknown>): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (value === undefined || value === '') continue;
@@ -101,10 +105,19 @@ export function loadConfig(raw: Record<string, unknown>): Config {
       ? value.split(',').map((v) => v.trim()).filter((v) => v !== '')
       : value;
   }
-  if (!validate(input)) {
-    const messages = [...new Set((validate.errors ?? []).filter((e) => e.keyword !== 'if').map(describe))];
-    throw new ConfigError(`invalid settings: ${messages.join('; ')}`);
-  }
+  return input;
+}
+
+function check(validator: typeof validate, input: Record<string, unknown>): void {
+  if (validator(input)) return;
+  const messages = [...new Set((validator.errors ?? []).filter((e) => e.keyword !== 'if').map(describe))];
+  throw new ConfigError(`invalid settings: ${messages.join('; ')}`);
+}
+
+/** Turns raw values (strings from flags or the environment, or typed values) into a validated Config. */
+export function loadConfig(raw: Record<string, unknown>): Config {
+  const input = normalize(raw);
+  check(validate, input);
   const config = input as unknown as Config;
   config.transactionalId ??= `padellm-stream-${hostname()}`;
   config.modelDir ??= DEFAULT_MODEL_DIR;
@@ -116,6 +129,20 @@ export function loadConfig(raw: Record<string, unknown>): Config {
     }
   }
   return config;
+}
+
+/** The engine group of the same table, validated the same way: keys outside it are refused. */
+export function loadEngineOptions(raw: Record<string, unknown>): ResolvedEngineOptions {
+  const input = normalize(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
+  check(validateEngine, input);
+  const options = input as unknown as ResolvedEngineOptions;
+  options.modelDir ??= DEFAULT_MODEL_DIR;
+  return options;
+}
+
+/** The engine group's raw values out of a bag of flags (commander gives every option of the command). */
+export function engineFlags(flags: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(ENGINE_KEYS.map((k) => [k, flags[k]]));
 }
 
 /** Raw settings from the environment alone (flags are read by commander, which also falls back to these). */

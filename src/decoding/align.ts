@@ -1,4 +1,5 @@
 // Maps generated mention strings back to character offsets in the input text.
+import { escapeRegExp } from './template-pieces.js';
 
 export interface Span { start: number; end: number }
 
@@ -14,10 +15,6 @@ function isWordChar(c: string | undefined): boolean {
 function onBoundaries(text: string, start: number, end: number): boolean {
   const cut = (i: number) => i > 0 && i < text.length && isWordChar(text[i - 1]) && isWordChar(text[i]);
   return !cut(start) && !cut(end);
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Candidate occurrences of `mention`, exact first, then ignoring case and whitespace differences. */

@@ -1,22 +1,18 @@
 // Turns the `ar_item` template into a global regex with named groups `label` and `mention`.
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+import { escapeRegExp, splitTemplate } from './template-pieces.js';
 
 export function arItemRegExp(template: string, labels: readonly string[]): RegExp {
   const labelAlt = [...labels].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
+  const pieces = splitTemplate(template);
+  const last = pieces.at(-1);
+  const tail = last && 'literal' in last ? last.literal : '';
   let src = '';
-  let last = 0;
-  const re = /\{(\w+)\}/g;
-  for (let m = re.exec(template); m; m = re.exec(template)) {
-    src += escapeRegExp(template.slice(last, m.index));
-    if (m[1] === 'label') src += `(?<label>${labelAlt})`;
-    else if (m[1] === 'mention') src += '(?<mention>[^\\n]*?)';
+  for (const p of tail ? pieces.slice(0, -1) : pieces) {
+    if ('literal' in p) src += escapeRegExp(p.literal);
+    else if (p.placeholder === 'label') src += `(?<label>${labelAlt})`;
+    else if (p.placeholder === 'mention') src += '(?<mention>[^\\n]*?)';
     else src += '[^\\n]*?';
-    last = m.index + m[0].length;
   }
-  const tail = template.slice(last);
   // The last item may end at EOS without its trailing newline.
   src += tail.endsWith('\n') ? `(?:${escapeRegExp(tail)}|$)` : escapeRegExp(tail);
   return new RegExp(`(?<=^|\\n)${src}`, 'dgu');

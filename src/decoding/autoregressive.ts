@@ -1,7 +1,8 @@
 // The autoregressive baseline: one sequence lists every (label, mention) pair with `ar_item`, then EOS.
-import { generate } from './steps.js';
+import { arStopFor, generate } from './steps.js';
 import { arItemRegExp } from './arItems.js';
-import { RowQueue, type DecodeContext, type DecodeTask, type GeneratedMention, type KvHandle } from './task.js';
+import type { KvHandle } from '../types/pass.js';
+import { RowQueue, type DecodeContext, type DecodeTask, type GeneratedMention } from './task.js';
 
 export class AutoregressiveTask<K extends KvHandle> implements DecodeTask<K> {
   private readonly queue = new RowQueue<K>();
@@ -9,10 +10,9 @@ export class AutoregressiveTask<K extends KvHandle> implements DecodeTask<K> {
   private done = false;
 
   constructor(private readonly ctx: DecodeContext, textIds: number[], private readonly labels: string[]) {
-    const cap = ctx.limits.max_ar_tokens;
-    const stop = (g: readonly number[]) => g[g.length - 1] === ctx.eosId || g.length >= cap;
+    const stop = arStopFor(ctx);
     this.queue.push({
-      tokens: ctx.arPrompt(textIds), past: null,
+      tokens: ctx.prompts.arPrompt(textIds), past: null,
       done: (out) => generate(this.queue, out, stop, (tokens, probs) => {
         this.found = parseArOutput(ctx, tokens, probs, labels);
         this.done = true;
@@ -36,7 +36,7 @@ export function parseArOutput(
   const ids = tokens.slice(0, n);
   const text = ctx.decode(ids);
   const offsets = ctx.offsets(ids);
-  const item = arItemRegExp(ctx.arItemPattern, labels);
+  const item = arItemRegExp(ctx.prompts.arItemPattern, labels);
   const perLabel = new Map<string, number>();
   const out: GeneratedMention[] = [];
   for (let m = item.exec(text); m; m = item.exec(text)) {

@@ -1,7 +1,7 @@
 // Generated mentions -> entities: align each label's mentions to the text, then (optionally) de-duplicate.
 // A label's repeat of a string it already found that lands on the same span (or, like it, on none) is the model
 // saying the same mention twice (seen as "LOC Malta, LOC Malta" on a text with one Malta): it is dropped.
-import type { Entity } from '../engine/types.js';
+import type { Entity } from '../types/entity.js';
 import { alignLabelMentions } from './align.js';
 import { dedup } from './dedup.js';
 import type { GeneratedMention } from './task.js';

@@ -4,7 +4,8 @@
 import { argmax } from './greedy.js';
 import { generate, mentionStopFor, readMention } from './steps.js';
 import type { StopCriterion } from './stopping.js';
-import { RowQueue, type DecodeContext, type DecodeTask, type GeneratedMention, type KvHandle, type StepOutput } from './task.js';
+import type { KvHandle, PassOutput } from '../types/pass.js';
+import { RowQueue, type DecodeContext, type DecodeTask, type GeneratedMention } from './task.js';
 
 export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
   private readonly queue = new RowQueue<K>();
@@ -14,7 +15,7 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
 
   constructor(private readonly ctx: DecodeContext, textIds: number[], private readonly labels: string[]) {
     this.mentionStop = mentionStopFor(ctx);
-    this.queue.push({ tokens: ctx.promptPrefix(textIds), past: null, logitsAt: [], done: (out) => this.forkLabels(out.kv) });
+    this.queue.push({ tokens: ctx.prompts.promptPrefix(textIds), past: null, logitsAt: [], done: (out) => this.forkLabels(out.kv) });
   }
 
   get finished(): boolean { return this.open === 0; }
@@ -28,7 +29,7 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
   private forkLabels(prefix: K): void {
     this.open += this.labels.length - 1;
     for (const label of this.labels) {
-      this.queue.push({ tokens: this.ctx.labelSuffix(label), past: prefix, done: (out) => this.count(label, out) });
+      this.queue.push({ tokens: this.ctx.prompts.labelSuffix(label), past: prefix, done: (out) => this.count(label, out) });
     }
   }
 
@@ -38,15 +39,15 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
    * rows that would have been sent one pass later. When the count template starts with that same digit, mention
    * row 1 also reads the next count token (its logits after the digit), so no separate row confirms the count.
    */
-  private count(label: string, first: StepOutput<K>): void {
+  private count(label: string, first: PassOutput<K>): void {
     const promptKv = first.kv;
     const tokens: number[] = [];
     let guess: { n: number; rows: Array<GuessedRow<K>> } | null = null;
-    const step = (out: StepOutput<K>) => {
+    const step = (out: PassOutput<K>) => {
       tokens.push(argmax(out.logits));
       if (!this.ctx.countStop(tokens)) {
         const n = tokens.length === 1 ? this.ctx.readCount(tokens) : 0;
-        if (n > 0 && this.ctx.countIds(n)[0] === tokens[0]) {
+        if (n > 0 && this.ctx.prompts.countIds(n)[0] === tokens[0]) {
           this.guessWithoutCountRow(label, promptKv, tokens[0], n);
           return;
         }
@@ -74,9 +75,9 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
   }
 
   /** Continues a count whose first token was `digit`, from the step that read it. */
-  private countAfter(label: string, promptKv: K, digit: number, out: StepOutput<K>): void {
+  private countAfter(label: string, promptKv: K, digit: number, out: PassOutput<K>): void {
     const tokens = [digit];
-    const step = (o: StepOutput<K>) => {
+    const step = (o: PassOutput<K>) => {
       tokens.push(argmax(o.logits));
       if (this.ctx.countStop(tokens)) return this.sendMentionRows(label, promptKv, this.ctx.readCount(tokens));
       this.queue.push({ tokens: [tokens[tokens.length - 1]], past: o.kv, done: step });
@@ -132,10 +133,10 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
 
   /** What follows the label prompt for mention k of n: count(n) then the mention prefix. */
   private mentionPrompt(n: number, k: number): number[] {
-    return [...this.ctx.countIds(n), ...this.ctx.mentionPrefix(k)];
+    return [...this.ctx.prompts.countIds(n), ...this.ctx.prompts.mentionPrefix(k)];
   }
 
-  private mention(label: string, k: number, first: StepOutput<K>): void {
+  private mention(label: string, k: number, first: PassOutput<K>): void {
     generate(this.queue, first, this.mentionStop, (tokens, probs) => {
       this.found.push({ label, k, ...readMention(this.ctx, tokens, probs) });
       this.open--;
@@ -143,4 +144,4 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
   }
 }
 
-interface GuessedRow<K> { k: number; out: StepOutput<K> | null; state: 'wait' | 'go' | 'done' | 'drop' }
+interface GuessedRow<K> { k: number; out: PassOutput<K> | null; state: 'wait' | 'go' | 'done' | 'drop' }

@@ -3,7 +3,8 @@
 // (batched within the message, as the official batched script does).
 import { generate, mentionStopFor, readMention } from './steps.js';
 import type { StopCriterion } from './stopping.js';
-import { RowQueue, type DecodeContext, type DecodeTask, type GeneratedMention, type KvHandle } from './task.js';
+import type { KvHandle } from '../types/pass.js';
+import { RowQueue, type DecodeContext, type DecodeTask, type GeneratedMention } from './task.js';
 
 export class ReferenceTask<K extends KvHandle> implements DecodeTask<K> {
   private readonly queue = new RowQueue<K>();
@@ -31,7 +32,7 @@ export class ReferenceTask<K extends KvHandle> implements DecodeTask<K> {
   }
 
   private prompt(label: string): number[] {
-    return [...this.ctx.promptPrefix(this.textIds), ...this.ctx.labelSuffix(label)];
+    return [...this.ctx.prompts.promptPrefix(this.textIds), ...this.ctx.prompts.labelSuffix(label)];
   }
 
   private counted(label: string, n: number): void {
@@ -42,7 +43,7 @@ export class ReferenceTask<K extends KvHandle> implements DecodeTask<K> {
       const count = this.counts.get(l)!;
       for (let k = 1; k <= count; k++) {
         this.queue.push({
-          tokens: [...this.prompt(l), ...this.ctx.countIds(count), ...this.ctx.mentionPrefix(k)], past: null,
+          tokens: [...this.prompt(l), ...this.ctx.prompts.countIds(count), ...this.ctx.prompts.mentionPrefix(k)], past: null,
           done: (out) => generate(this.queue, out, this.mentionStop, (tokens, probs) => {
             this.found.push({ label: l, k, ...readMention(this.ctx, tokens, probs) });
             this.open--;

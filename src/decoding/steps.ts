@@ -1,17 +1,18 @@
 // Building blocks the decoders share: greedy generation on one row, reading answers, the usual count rules.
 import { countStop, parseCount } from './count.js';
 import { greedy } from './greedy.js';
-import type { StopCriterion } from './stopping.js';
-import type { DecodeContext, KvHandle, RowQueue, StepOutput } from './task.js';
+import { anyOf, stopAtLength, stopAtToken, type StopCriterion } from './stopping.js';
+import type { KvHandle, PassOutput } from '../types/pass.js';
+import type { DecodeContext, RowQueue } from './task.js';
 
 /** Greedy generation of one answer on one row: calls back with the tokens and their probabilities. */
 export function generate<K extends KvHandle>(
-  queue: RowQueue<K>, first: StepOutput<K>, stop: StopCriterion,
+  queue: RowQueue<K>, first: PassOutput<K>, stop: StopCriterion,
   finish: (tokens: number[], probs: number[]) => void,
 ): void {
   const tokens: number[] = [];
   const probs: number[] = [];
-  const step = (out: StepOutput<K>) => {
+  const step = (out: PassOutput<K>) => {
     const c = greedy(out.logits);
     tokens.push(c.token);
     probs.push(c.prob);
@@ -37,9 +38,14 @@ export function countStopFor(ctx: Pick<DecodeContext, 'decode' | 'eosId' | 'newl
   });
 }
 
+/** A mention ends at EOS or at its token cap. */
 export function mentionStopFor(ctx: DecodeContext): StopCriterion {
-  const cap = ctx.limits.max_mention_tokens;
-  return (g) => g[g.length - 1] === ctx.eosId || g.length >= cap;
+  return anyOf(stopAtToken(ctx.eosId), stopAtLength(ctx.limits.max_mention_tokens));
+}
+
+/** The autoregressive answer ends at EOS or at its token cap. */
+export function arStopFor(ctx: DecodeContext): StopCriterion {
+  return anyOf(stopAtToken(ctx.eosId), stopAtLength(ctx.limits.max_ar_tokens));
 }
 
 /** The usual count reader: the digits of the generated text, EOS dropped. */

@@ -1,24 +1,10 @@
 // What a decoder asks of the scheduler: rows to run in the next forward pass. Decoders never see ONNX: the KV
 // cache is an opaque handle that only reports its length.
+import type { PassOutput, PassRow } from '../types/pass.js';
 
-export interface KvHandle { readonly length: number }
-
-export interface StepOutput<K> {
-  /** Logits at the row's last input token, or at the last of its logitsAt (valid only during the callback); empty
-   * when the row asked for none. */
-  logits: Float32Array;
-  /** [logitsAt.length * vocab], in logitsAt's order, when the row gave logitsAt. */
-  logitsAt?: Float32Array;
-  kv: K;
-}
-
-export interface StepRow<K> {
-  tokens: number[];
-  past: K | null;
-  /** Input positions whose logits the row reads, ascending; default the last. [] for none (a prefix others fork),
-   * which lets models that take logits_positions skip the LM head there. */
-  logitsAt?: number[];
-  done(out: StepOutput<K>): void;
+/** A pass row a decoder hands the scheduler, with the callback that takes its output. */
+export interface StepRow<K> extends PassRow<K> {
+  done(out: PassOutput<K>): void;
 }
 
 /** A mention as generated, before alignment: k-th under its label, k from 1. */
@@ -37,17 +23,27 @@ export interface DecodeTask<K> {
   mentions(): GeneratedMention[];
 }
 
+/** The prompt pieces the decoders assemble; model/templates.ts renders them from padellm.json. */
+export interface Prompts {
+  /** The prompt up to `{label}`: shared by every label of a message. */
+  promptPrefix(textIds: number[]): number[];
+  /** `{label}` and the rest of the prompt. */
+  labelSuffix(label: string): number[];
+  /** The count answer for n, e.g. "2\n". */
+  countIds(n: number): number[];
+  /** The mention template for k up to `{mention}`. */
+  mentionPrefix(k: number): number[];
+  arPrompt(textIds: number[]): number[];
+  /** The autoregressive answer's item template, e.g. "{label}: {mention}". */
+  readonly arItemPattern: string;
+}
+
 /** What decoders need from the model bundle, without depending on how it is loaded. */
 export interface DecodeContext {
   eosId: number;
   newlineId: number;
   limits: { max_count: number; max_count_tokens: number; max_mention_tokens: number; max_ar_tokens: number };
-  promptPrefix(textIds: number[]): number[];
-  labelSuffix(label: string): number[];
-  countIds(n: number): number[];
-  mentionPrefix(k: number): number[];
-  arPrompt(textIds: number[]): number[];
-  arItemPattern: string;
+  prompts: Prompts;
   decode(ids: readonly number[]): string;
   /** The count answered by generated step-1 tokens (normally parseCount of their text). */
   readCount(tokens: readonly number[]): number;

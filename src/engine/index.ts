@@ -2,15 +2,18 @@
 // event loop never blocks on inference.
 import { Worker } from 'node:worker_threads';
 import { RuntimeError, type PadellmError } from '../errors.js';
-import { deserializeError, type FromWorker, type ToWorker } from './protocol.js';
+import { loadEngineOptions } from '../config/config.js';
+import { deserializeError, type FromWorker, type ToWorker, type WorkerData } from './protocol.js';
 import type { AnnotateRequest, AnnotateResult, Engine, EngineOptions, ModelInfo } from './types.js';
 
 export type { Engine, EngineOptions } from './types.js';
 
 interface Waiter { resolve(v: unknown): void; reject(e: PadellmError): void }
 
-export async function createEngine(opts: EngineOptions): Promise<Engine> {
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: opts });
+/** Validates `opts` against the settings table (ConfigError), then starts the worker and loads the model in it. */
+export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
+  const workerData: WorkerData = loadEngineOptions({ ...opts });
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData });
   const waiting = new Map<number, Waiter>();
   let nextId = 1;
   let closed: PadellmError | null = null;
@@ -42,20 +45,19 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   worker.on('error', (err) => failAll(new RuntimeError(`engine worker crashed: ${err.message}`, { cause: err })));
   worker.on('exit', (code) => failAll(new RuntimeError(`engine worker exited (code ${code})`)));
 
-  const call = <T>(msg: { type: 'annotate'; request: AnnotateRequest } | { type: 'countTokens'; text: string }): Promise<T> => {
+  const annotate = (request: AnnotateRequest): Promise<AnnotateResult> => {
     if (closed) return Promise.reject(closed);
     const id = nextId++;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<AnnotateResult>((resolve, reject) => {
       waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      const full: ToWorker = { ...msg, id };
-      worker.postMessage(full);
+      const msg: ToWorker = { type: 'annotate', id, request };
+      worker.postMessage(msg);
     });
   };
 
   return {
     model,
-    annotate: (request: AnnotateRequest) => call<AnnotateResult>({ type: 'annotate', request }),
-    countTokens: (text: string) => call<number>({ type: 'countTokens', text }),
+    annotate,
     inflight: () => waiting.size,
     async close() {
       if (closed) return;

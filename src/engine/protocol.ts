@@ -1,44 +1,47 @@
-// Messages between the engine client (main thread) and its worker, and typed errors across the boundary.
-import { ConfigError, ModelBundleError, PadellmError, RuntimeError, TextTooLongError, UnknownLabelError } from '../errors.js';
+// Messages between the engine client (main thread) and its worker. Errors cross as plain data and are rebuilt as
+// their code's class (errors.ts: ERROR_CLASSES), with their fields and causes, so `instanceof` works on this side.
+import { ERROR_CLASSES, PadellmError, type Code } from '../errors.js';
+import type { ResolvedEngineOptions } from '../config/engine-options.js';
 import type { AnnotateRequest, AnnotateResult, ModelInfo } from './types.js';
 
-export type ToWorker =
-  | { type: 'annotate'; id: number; request: AnnotateRequest }
-  | { type: 'countTokens'; id: number; text: string }
-  | { type: 'close' };
+export type ToWorker = { type: 'annotate'; id: number; request: AnnotateRequest };
 
 export type FromWorker =
   | { type: 'ready'; model: ModelInfo }
   | { type: 'failed'; error: SerializedError }
-  | { type: 'result'; id: number; result: AnnotateResult | number }
+  | { type: 'result'; id: number; result: AnnotateResult }
   | { type: 'error'; id: number; error: SerializedError };
 
+export type WorkerData = ResolvedEngineOptions;
+
 export interface SerializedError {
-  code: string;
+  code: Code;
   name: string;
   message: string;
-  tokens?: number;
-  maxTokens?: number;
-  labels?: string[];
-  known?: string[];
+  stack?: string;
+  /** The error's own fields (UnknownLabelError's labels, say). */
+  fields: Record<string, unknown>;
+  cause?: SerializedError;
 }
 
-export function serializeError(err: unknown): SerializedError {
-  const e = err as Partial<PadellmError & TextTooLongError & UnknownLabelError>;
+/** A failure in the worker that is not one of ours (ONNX Runtime's, say) is a RuntimeError; a cause keeps its kind. */
+export function serializeError(err: unknown, foreign: Code = 'PADELLM_RUNTIME'): SerializedError {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const { cause, ...fields } = Object.fromEntries(Object.entries(e)) as Record<string, unknown>;
+  delete fields.code;
+  delete fields.name;
   return {
-    code: err instanceof PadellmError ? err.code : 'PADELLM_RUNTIME',
-    name: e.name ?? 'Error',
-    message: e.message ?? String(err),
-    tokens: e.tokens, maxTokens: e.maxTokens, labels: e.labels, known: e.known,
+    code: err instanceof PadellmError ? err.code : foreign,
+    name: e.name, message: e.message, stack: e.stack, fields,
+    cause: e.cause === undefined ? undefined : serializeError(e.cause, 'PADELLM_UNKNOWN'),
   };
 }
 
-/** Rebuilds the typed error so callers on the main thread can `instanceof` it. */
+/** The typed error again: its code's class, built without its constructor so every field comes back as it was. */
 export function deserializeError(s: SerializedError): PadellmError {
-  if (s.code === 'PADELLM_TEXT_TOO_LONG') return new TextTooLongError(s.tokens!, s.maxTokens!);
-  if (s.code === 'PADELLM_UNKNOWN_LABEL') return new UnknownLabelError(s.labels!, s.known!);
-  if (s.code === 'PADELLM_RUNTIME') return new RuntimeError(s.message);
-  if (s.code === 'PADELLM_MODEL_BUNDLE') return new ModelBundleError(s.message);
-  if (s.code === 'PADELLM_CONFIG') return new ConfigError(s.message);
-  return new PadellmError(s.code, s.message);
+  const cls = ERROR_CLASSES[s.code] ?? PadellmError;
+  const err = Object.create(cls.prototype) as PadellmError;
+  Object.assign(err, s.fields, { code: s.code, name: s.name, message: s.message, stack: s.stack });
+  if (s.cause) Object.defineProperty(err, 'cause', { value: deserializeError(s.cause), writable: true, configurable: true });
+  return err;
 }

@@ -94,7 +94,7 @@ function readJson(path: string, what: string): object {
 export function loadBundle(dirArg: string): ModelBundle {
   const dir = resolve(dirArg);
   const configPath = join(dir, 'padellm.json');
-  if (!existsSync(configPath)) throw new ModelBundleError(`${configPath} not found: --model (or --model-dir) must name a bundle folder (models/README.md)`);
+  if (!existsSync(configPath)) throw new ModelBundleError(`${configPath} not found: --model-dir (PADELLM_MODEL_DIR) must name a bundle folder (models/README.md)`);
   const config = readJson(configPath, 'bundle config');
   if (!validate(config)) {
     const why = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');

@@ -2,23 +2,13 @@
 // tokenized on its own and the ids are concatenated, so prefixes can be shared exactly.
 import type { PadellmConfig } from './bundle.js';
 import type { TextTokenizer } from './tokenizer.js';
+import type { Prompts } from '../decoding/task.js';
+import { ModelBundleError } from '../errors.js';
+import { splitTemplate, type Piece } from '../decoding/template-pieces.js';
 
-type Piece = { literal: string } | { placeholder: string };
+export { splitTemplate };
 
-export function splitTemplate(template: string): Piece[] {
-  const pieces: Piece[] = [];
-  const re = /\{(\w+)\}/g;
-  let last = 0;
-  for (let m = re.exec(template); m; m = re.exec(template)) {
-    if (m.index > last) pieces.push({ literal: template.slice(last, m.index) });
-    pieces.push({ placeholder: m[1] });
-    last = m.index + m[0].length;
-  }
-  if (last < template.length) pieces.push({ literal: template.slice(last) });
-  return pieces;
-}
-
-export class Templates {
+export class Templates implements Prompts {
   private readonly prompt: Piece[];
   private readonly labelAt: number;
   private readonly suffixByLabel = new Map<string, number[]>();
@@ -34,7 +24,7 @@ export class Templates {
     for (const p of pieces) {
       if ('literal' in p) { ids.push(...this.tokenizer.encodePiece(p.literal)); continue; }
       const v = values[p.placeholder];
-      if (v === undefined) throw new Error(`template placeholder {${p.placeholder}} has no value`);
+      if (v === undefined) throw new ModelBundleError(`template placeholder {${p.placeholder}} has no value`);
       ids.push(...(typeof v === 'string' ? this.tokenizer.encodePiece(v) : v));
     }
     return ids;
@@ -74,6 +64,10 @@ export class Templates {
   mentionPrefix(k: number): number[] {
     const pieces = splitTemplate(this.config.templates.mention);
     return this.render(pieces.slice(0, pieces.length - 1), { k: String(k) });
+  }
+
+  get arItemPattern(): string {
+    return this.config.templates.ar_item;
   }
 
   arPrompt(textIds: number[]): number[] {

@@ -1,17 +1,16 @@
 // One consumed record -> its one output: an entity event, or the record itself on the dead-letter topic.
-import type { KafkaMessage } from 'kafkajs';
+// Transport-agnostic: bytes, key, headers and source come in (types/record.ts); the output item goes out.
 import type { Engine } from '../engine/types.js';
-import { BadInputError, OutputTooLargeError, RegistryUnavailableError, UnknownLabelError } from '../errors.js';
+import { OutputTooLargeError, RegistryUnavailableError, codeOf, isBadInput } from '../errors.js';
 import { decodeTextEvent, type InputFormat } from '../serde/text-event.js';
 import { encodeEntityEvent, type EntityEvent, type OutputFormat } from '../serde/entity-event.js';
 import type { AvroReader, AvroWriter } from '../serde/registry.js';
-import { deadLetterMessage } from '../transport/dead-letter.js';
 import { recordBytes } from '../transport/record-size.js';
-import type { OutputItem } from '../transport/output-writer.js';
 import { withBackoff } from '../transport/backoff.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { annotateDocument } from './annotate.js';
+import type { InputRecord, OutputItem } from '../types/record.js';
+import { deadLetterMessage } from './dead-letter.js';
 
 export interface RecordContext {
   engine: Engine;
@@ -32,63 +31,46 @@ export interface RecordContext {
   signal: AbortSignal;
 }
 
-export interface Consumed {
-  topic: string;
-  partition: number;
-  message: KafkaMessage;
-  /** performance.now() when the processor took the record up. */
-  takenAt: number;
-}
-
-/** Errors that are the record's fault: the record is dead-lettered. Anything else fails the batch, which is retried. */
-const isBadInput = (error: unknown) =>
-  error instanceof BadInputError || error instanceof UnknownLabelError || error instanceof OutputTooLargeError;
-
 const limitOf = (ctx: RecordContext, topic: string) => ctx.recordLimits.get(topic) ?? Infinity;
 
-export async function processRecord(ctx: RecordContext, consumed: Consumed): Promise<OutputItem> {
-  const { topic, partition, message } = consumed;
-  const source = { topic, partition, offset: message.offset };
+export async function processRecord(ctx: RecordContext, record: InputRecord): Promise<OutputItem> {
+  const { source } = record;
+  const { topic, partition, offset } = source;
   try {
-    const event = await withBackoff(() => decodeTextEvent(ctx.inputFormat, message.value, ctx.maxTextChars, ctx.avroReader), {
-      what: `decode Avro record ${topic}/${partition}@${message.offset}`, logger: ctx.logger, signal: ctx.signal,
+    const event = await withBackoff(() => decodeTextEvent(ctx.inputFormat, record.value, ctx.maxTextChars, ctx.avroReader), {
+      what: `decode Avro record ${topic}/${partition}@${offset}`, logger: ctx.logger, signal: ctx.signal,
       retryable: (e) => e instanceof RegistryUnavailableError,
     });
-    const known = ctx.engine.model.labels;
-    const unknown = (event.labels ?? []).filter((l) => !known.includes(l));
-    if (unknown.length > 0) throw new UnknownLabelError(unknown, known);
     const startedAt = performance.now();
-    const result = event.labels?.length === 0
-      ? { entities: [], decodeMs: 0, queueMs: 0, chunks: 0, unaligned: 0 }
-      : await annotateDocument(ctx.engine, event.text, { labels: event.labels });
+    const result = await ctx.engine.annotate({ text: event.text, labels: event.labels });
     const output: EntityEvent = {
-      id: event.id ?? message.key?.toString() ?? `${topic}-${partition}-${message.offset}`,
-      source: { topic, partition, offset: Number(message.offset) },
+      id: event.id ?? record.key?.toString() ?? `${topic}-${partition}-${offset}`,
+      source: { topic, partition, offset: Number(offset) },
       entities: result.entities,
       model: { name: ctx.engine.model.name, version: ctx.engine.model.version },
       timings: {
-        queueMs: startedAt - consumed.takenAt + result.queueMs,
-        decodeMs: result.decodeMs,
-        endToEndMs: Math.max(0, Date.now() - Number(message.timestamp)),
+        queueMs: startedAt - record.takenAt + result.stats.queueMs,
+        decodeMs: result.stats.decodeMs,
+        endToEndMs: Math.max(0, Date.now() - Number(record.timestamp)),
       },
-      chunks: result.chunks,
+      chunks: result.stats.chunks,
       metadata: event.metadata ?? null,
     };
-    ctx.metrics.decodeMs.observe(result.decodeMs);
+    ctx.metrics.decodeMs.observe(result.stats.decodeMs);
     ctx.metrics.queueMs.observe(output.timings.queueMs);
-    if (result.chunks > 1) ctx.metrics.chunks.inc(result.chunks);
+    if (result.stats.chunks > 1) ctx.metrics.chunks.inc(result.stats.chunks);
     for (const e of result.entities) ctx.metrics.entities.inc({ label: e.label });
-    const out = { key: message.key, partition: partition % ctx.outputPartitions,
+    const out = { key: record.key, partition: partition % ctx.outputPartitions,
       value: encodeEntityEvent(ctx.outputFormat, output, ctx.avroWriter) };
     const bytes = recordBytes(out);
     if (bytes > limitOf(ctx, ctx.outputTopic)) throw new OutputTooLargeError(bytes, limitOf(ctx, ctx.outputTopic), ctx.outputTopic);
     return { source, records: [{ topic: ctx.outputTopic, message: out }] };
   } catch (error) {
     if (!isBadInput(error)) throw error;
-    const code = (error as BadInputError).code;
-    ctx.logger.warn({ code, topic, partition, offset: message.offset, reason: (error as Error).message }, 'dead-lettering record');
+    const code = codeOf(error);
+    ctx.logger.warn({ code, topic, partition, offset, reason: (error as Error).message }, 'dead-lettering record');
     ctx.metrics.deadLettered.inc({ code });
-    const letter = deadLetterMessage({ topic, partition, message }, error as Error, limitOf(ctx, ctx.dlqTopic));
+    const letter = deadLetterMessage(record, error as Error, limitOf(ctx, ctx.dlqTopic));
     return { source, records: [{ topic: ctx.dlqTopic, message: letter }] };
   }
 }

@@ -1,24 +1,27 @@
 // The processor's lifecycle: probes and metrics first, then the engine, the registry, Kafka; and a bounded,
 // orderly stop (stop fetching, commit or abort what is in flight, leave the group, close the engine).
-import { Partitioners, type Consumer, type ConsumerRunConfig, type Kafka, type Producer, type RetryOptions } from 'kafkajs';
+import type { ConsumerRunConfig, RetryOptions } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server } from 'node:http';
 import type { Config } from '../config/config.js';
 import { redactConfig } from '../config/config.js';
 import type { Engine, EngineOptions } from '../engine/types.js';
+import { engineOptionsOf } from '../config/engine-options.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { startHttp } from '../observability/http.js';
 import { createRegistry, AvroReader, AvroWriter } from '../serde/registry.js';
-import { ConfigError, RegistryUnavailableError } from '../errors.js';
+import { ConfigError, RegistryUnavailableError, StoppedError } from '../errors.js';
 import { createKafka } from '../transport/kafka-client.js';
 import { ensureTopics } from '../transport/topics.js';
 import { fetchRecordLimits, KAFKA_DEFAULT_MAX_MESSAGE_BYTES } from '../transport/record-size.js';
 import { withBackoff } from '../transport/backoff.js';
 import { BatchPolicy } from '../transport/batch-policy.js';
 import { OutputWriter } from '../transport/output-writer.js';
-import { Admission } from './admission.js';
-import { createBatchHandler } from './batch-handler.js';
+import { KafkaInput } from '../transport/consumer.js';
+import { createProducer } from '../transport/producer.js';
+import { processRecord } from './record.js';
+
 
 export interface ProcessorDeps {
   createEngine: (options: EngineOptions) => Promise<Engine>;
@@ -40,9 +43,6 @@ export interface Processor {
   stop(): Promise<boolean>;
 }
 
-/** Partitions handled at once; the engine batches across all of them. */
-const PARTITIONS_CONCURRENTLY = 8;
-
 /**
  * /readyz fails when the brokers have not answered a fetch or heartbeat for this long. Both come about every
  * second from a live consumer; 15 s is past the group's session timeout, after which the group drops us anyway.
@@ -58,22 +58,20 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
   const stopping = new AbortController();
   const signal = stopping.signal;
   let engine: Engine | undefined;
-  let consumer: Consumer | undefined;
+  let input: KafkaInput | undefined;
   let writer: OutputWriter | undefined;
   let http: { server: Server; port: number } | undefined;
-  let joined = false;
-  let brokerAnsweredAt = 0;
   let consumerDownSince: number | undefined;
-  const brokerAnswered = () => performance.now() - brokerAnsweredAt < BROKER_SILENCE_MS;
+  const brokerAnswered = () => performance.now() - (input?.answeredAt ?? 0) < BROKER_SILENCE_MS;
   const ready = () => engine !== undefined && (writer?.connected() ?? false) && !(writer?.stopped() ?? false) &&
-    joined && brokerAnswered() && !signal.aborted;
+    (input?.joined ?? false) && brokerAnswered() && !signal.aborted;
   const healthy = () => !signal.aborted &&
     (consumerDownSince === undefined || performance.now() - consumerDownSince < CONSUMER_DOWN_MS);
 
   /** Closes whatever start() has created so far; safe to run again for parts created later. */
   const teardown = async () => {
-    const [c, w, e] = [consumer, writer, engine];
-    consumer = undefined;
+    const [c, w, e] = [input?.consumer, writer, engine];
+    input = undefined;
     writer = undefined;
     engine = undefined;
     await c?.stop(); // no new fetches; waits for the running batches, which wait for their commits
@@ -85,7 +83,7 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
   const stop = async (): Promise<boolean> => {
     if (signal.aborted) return true;
     logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'stopping: no new fetches, finishing the open transaction');
-    stopping.abort(new Error('processor stopping'));
+    stopping.abort(new StoppedError());
     const orderly = (async () => {
       await teardown();
       http?.server.closeAllConnections();
@@ -118,11 +116,7 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
     brokerGauge.unref();
     logger.info({ port: http.port }, 'serving /metrics, /healthz, /readyz');
     try {
-      const loaded = await unlessStopped(await deps.createEngine({
-        modelDir: config.modelDir, variant: config.modelVariant, executionProviders: config.executionProviders,
-        intraOpThreads: config.intraOpThreads, interOpThreads: config.interOpThreads, maxRowsPerPass: config.maxRowsPerPass,
-        maxTokensPerPass: config.maxTokensPerPass, maxWaitMs: config.maxWaitMs,
-      }), (e) => e.close());
+      const loaded = await unlessStopped(await deps.createEngine(engineOptionsOf(config)), (e) => e.close());
       engine = loaded;
       logger.info({ model: loaded.model }, 'model loaded');
 
@@ -155,82 +149,59 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
       }, { what: `check topics on Kafka at ${config.brokers.join(',')}`, logger, signal, retryable: (e) => !(e instanceof ConfigError) });
       logger.info({ recordLimits: Object.fromEntries(recordLimits) }, 'largest record each output topic accepts');
 
-      const activeConsumer = kafka.consumer({
-        groupId: config.groupId,
-        readUncommitted: false,
-        // The broker's long-poll: shorter lets stop() return sooner; data still arrives as soon as it is there.
-        maxWaitTimeInMs: 1000,
-        // A member that died without leaving holds up the next rebalance this long: keep it short so a restarted
-        // instance resumes quickly (heartbeats come from a timer, never blocked by the engine's worker).
-        sessionTimeout: 10_000,
-        heartbeatInterval: 1_000,
-        retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 8, restartOnFailure: async () => !signal.aborted },
+      const activeInput = new KafkaInput(kafka, {
+        groupId: config.groupId, topic: config.inputTopic, maxInflight: config.maxInflight, logger, metrics, signal,
+        onAbandoned: () => consumeAgain('restart'),
       });
-      consumer = activeConsumer;
+      input = activeInput;
+      const activeConsumer = activeInput.consumer;
       const activeWriter = new OutputWriter({
         delivery: config.delivery, groupId: config.groupId, logger, metrics,
         policy: new BatchPolicy({ maxRecords: config.commitMaxRecords, maxBytes: config.commitMaxBytes, maxDelayMs: config.commitIntervalMs }),
         connectProducer: () => withBackoff(async () => {
-          const producer = createProducer(kafka, config, deps.producerRetry ?? PRODUCER_RETRY);
+          const producer = createProducer(kafka, config, deps.producerRetry);
           await producer.connect();
           return producer;
         }, { what: `connect the ${config.delivery} producer`, logger, signal }),
         commitOffsets: (offsets) => activeConsumer.commitOffsets(offsets),
         maxRequestBytes: Math.min(...recordLimits.values()),
-        onFailure: () => rewind(),
+        onFailure: () => consumeAgain('rewind'),
       });
       writer = activeWriter;
       await activeWriter.connect();
 
-      const admission = new Admission(config.maxInflight, {
-        onFull: () => { metrics.paused.set(1); metrics.pauses.inc(); activeConsumer.pause([{ topic: config.inputTopic }]); },
-        onAvailable: () => { metrics.paused.set(0); activeConsumer.resume([{ topic: config.inputTopic }]); },
-      });
-      activeConsumer.on(activeConsumer.events.GROUP_JOIN, ({ payload }) => {
-        joined = true;
-        logger.info({ memberId: payload.memberId, assignment: payload.memberAssignment }, 'joined consumer group');
-      });
-      const answered = () => { brokerAnsweredAt = performance.now(); };
-      activeConsumer.on(activeConsumer.events.HEARTBEAT, answered);
-      activeConsumer.on(activeConsumer.events.FETCH, answered);
-      activeConsumer.on(activeConsumer.events.CRASH, ({ payload }) => {
-        joined = false;
-        if (payload.restart || signal.aborted) {
-          logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed; kafkajs restarts it');
-          return;
-        }
-        logger.error({ err: payload.error, restart: false }, 'consumer crashed and kafkajs will not restart it; restarting it');
-        restartConsumer();
-      });
-      activeConsumer.on(activeConsumer.events.DISCONNECT, () => { joined = false; });
-
-      await withBackoff(async () => {
-        await activeConsumer.connect();
-        await activeConsumer.subscribe({ topics: [config.inputTopic], fromBeginning: true });
-      }, { what: `join group ${config.groupId}`, logger, signal });
+      await activeInput.connect();
       if (signal.aborted) throw signal.reason;
-      const runOptions: ConsumerRunConfig = {
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY,
-        eachBatch: createBatchHandler({
-          admission, writer: activeWriter, logger, metrics, signal,
-          record: {
-            engine: loaded, inputFormat: config.inputFormat, outputFormat: config.outputFormat, outputTopic: config.outputTopic,
-            dlqTopic: config.dlqTopic, outputPartitions: partitions.get(config.outputTopic)!, maxTextChars: config.maxTextChars,
-            recordLimits, avroReader, avroWriter, logger, metrics, signal,
-          },
-        }),
-      };
+      const runOptions: ConsumerRunConfig = activeInput.runOptions((record) => processRecord({
+        engine: loaded, inputFormat: config.inputFormat, outputFormat: config.outputFormat, outputTopic: config.outputTopic,
+        dlqTopic: config.dlqTopic, outputPartitions: partitions.get(config.outputTopic)!, maxTextChars: config.maxTextChars,
+        recordLimits, avroReader, avroWriter, logger, metrics, signal,
+      }, record), activeWriter);
 
-      // A failed commit stopped the writer: stop consuming, settle the failed transaction (a fresh producer fences
-      // the old one), and consume again from the offsets the group has committed, as a restart would. Back to
-      // back failures (a record that keeps failing) wait longer each time: the partition stops, it is never skipped.
+      // Consume again from the offsets the group has committed, as a restart would, after either of two events:
+      // - 'rewind': a failed commit stopped the writer. A fresh producer fences the old one and settles the failed
+      //   transaction. Back-to-back failures (a record that keeps failing) wait longer each time: the partition
+      //   stops, it is never skipped.
+      // - 'restart': kafkajs gave up on the consumer (restart: false). Retried with backoff; /healthz fails if
+      //   that has not worked for CONSUMER_DOWN_MS, so the orchestrator restarts the process.
       let rewinding = false;
       let rewindDelayMs = 0;
       let lastRewindAt = -Infinity;
-      const rewind = () => {
-        if (rewinding || signal.aborted) return;
+      const consumeAgain = (why: 'rewind' | 'restart') => {
+        if (signal.aborted) return;
+        if (why === 'restart') {
+          consumerDownSince ??= performance.now();
+          metrics.consumerRestarts.inc();
+          void withBackoff(async () => {
+            await activeConsumer.stop();
+            if (activeWriter.stopped()) await activeWriter.reset();
+            await activeConsumer.connect();
+            await activeConsumer.run(runOptions);
+          }, { what: `restart the consumer of group ${config.groupId}`, logger, signal })
+            .then(() => { consumerDownSince = undefined; }, () => undefined);
+          return;
+        }
+        if (rewinding) return;
         rewinding = true;
         metrics.rewinds.inc();
         rewindDelayMs = performance.now() - lastRewindAt < 60_000 ? Math.min(30_000, Math.max(500, rewindDelayMs * 2)) : 0;
@@ -244,22 +215,8 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
           logger.info({ waitedMs: rewindDelayMs }, 'rewound: consuming again from the last committed offsets');
         })().catch((error) => {
           if (!signal.aborted) logger.error({ err: error }, 'rewinding failed; restarting the consumer');
-          if (!signal.aborted) restartConsumer();
+          consumeAgain('restart');
         }).finally(() => { rewinding = false; });
-      };
-
-      // kafkajs gives up on a consumer after a non-retriable error (restart: false); it is restarted here with
-      // backoff, and /healthz fails if that has not worked for CONSUMER_DOWN_MS, so the orchestrator restarts us.
-      const restartConsumer = () => {
-        consumerDownSince ??= performance.now();
-        metrics.consumerRestarts.inc();
-        void withBackoff(async () => {
-          await activeConsumer.stop();
-          if (activeWriter.stopped()) await activeWriter.reset();
-          await activeConsumer.connect();
-          await activeConsumer.run(runOptions);
-        }, { what: `restart the consumer of group ${config.groupId}`, logger, signal })
-          .then(() => { consumerDownSince = undefined; }, () => undefined);
       };
 
       await activeConsumer.run(runOptions);
@@ -274,27 +231,4 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
   };
 
   return { start, stop, ready, metrics, httpPort: () => http?.port ?? 0 };
-}
-
-/**
- * The producer's own retries. Unlimited, as kafkajs asks of an idempotent producer: one that gives up mid-send may
- * leave a sequence gap, and resending the same records then could duplicate them outside a transaction. A send
- * that cannot succeed still ends: the coordinator aborts a transaction older than transactionTimeout, the next
- * request is refused as fenced (not retriable), and the writer rewinds. They start fast (20 ms) because the
- * common retriable error under load is CONCURRENT_TRANSACTIONS: the coordinator still writing the previous
- * transaction's markers when the next one adds its partitions, which takes milliseconds; kafkajs' client default
- * of 300 ms put about 336 ms on almost every transaction.
- */
-export const PRODUCER_RETRY: RetryOptions = { initialRetryTime: 20, maxRetryTime: 5_000, retries: Number.MAX_SAFE_INTEGER };
-
-function createProducer(kafka: Kafka, config: Config, retry: RetryOptions): Producer {
-  // Records carry explicit partitions; the partitioner only matters for none of them.
-  const createPartitioner = Partitioners.DefaultPartitioner;
-  if (config.delivery === 'at-least-once') {
-    return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner, retry });
-  }
-  return kafka.producer({
-    createPartitioner, transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1,
-    transactionTimeout: 60_000, retry,
-  });
 }

@@ -3,25 +3,12 @@ import * as ort from 'onnxruntime-node';
 import { halfToFloat } from './float16.js';
 import { appendKv, writePast, type KvArray, type KvView } from './kv.js';
 import type { DecoderLayout } from './session.js';
+import type { PassOutput, PassRow } from '../types/pass.js';
 
-export interface ForwardRow {
-  tokens: readonly number[];
-  past: KvView | null;
-  /** Input positions whose logits are read, ascending; default the last; [] for none. */
-  logitsAt?: readonly number[];
-}
+type Row = PassRow<KvView>;
+type Output = PassOutput<KvView>;
 
-export interface ForwardResult {
-  /** Logits at the last of logitsAt (default: the last input token), empty for none: a view valid until the next
-   * forward call. */
-  logits: Float32Array;
-  /** [logitsAt.length * vocab] when logitsAt was given. */
-  logitsAt?: Float32Array;
-  /** The row's cache extended by its tokens. */
-  kv: KvView;
-}
-
-const wanted = (r: ForwardRow) => r.logitsAt ?? [r.tokens.length - 1];
+const wanted = (r: Row) => r.logitsAt ?? [r.tokens.length - 1];
 
 /** Typed-array views over buffers that grow and are reused, so steady decoding allocates no big arrays. */
 class BufferPool {
@@ -52,7 +39,7 @@ export class Forward {
 
   constructor(private readonly session: ort.InferenceSession, readonly layout: DecoderLayout, private readonly padId: number) {}
 
-  async run(rows: readonly ForwardRow[]): Promise<ForwardResult[]> {
+  async run(rows: readonly Row[]): Promise<Output[]> {
     if (rows.length === 0) return [];
     if (this.layout.hasPositionIds) return this.runPadded(rows);
     // Without position_ids the model numbers new tokens from the padded past length, so each pass may only hold
@@ -62,7 +49,7 @@ export class Forward {
       const p = r.past?.length ?? 0;
       groups.set(p, [...(groups.get(p) ?? []), i]);
     });
-    const out: ForwardResult[] = new Array(rows.length);
+    const out: Output[] = new Array(rows.length);
     for (const idx of groups.values()) {
       const res = await this.runPadded(idx.map((i) => rows[i]));
       // Logit views would be overwritten by the next group's pass: copy them out.
@@ -77,7 +64,7 @@ export class Forward {
     return out;
   }
 
-  private async runPadded(rows: readonly ForwardRow[]): Promise<ForwardResult[]> {
+  private async runPadded(rows: readonly Row[]): Promise<Output[]> {
     const { kv, vocabSize, pastNames, presentNames } = this.layout;
     const B = rows.length;
     const P = Math.max(...rows.map((r) => r.past?.length ?? 0));

@@ -1,13 +1,14 @@
 // Opens the ONNX decoder and reads its real I/O layout from the session, not from padellm.json alone.
 import * as ort from 'onnxruntime-node';
 import { ModelBundleError, RuntimeError } from '../errors.js';
-import type { KvShape } from './kv.js';
+import type { KvShape, KvView } from './kv.js';
+import { Forward } from './forward.js';
+import type { RunPass } from '../types/pass.js';
 
 export interface SessionOptions {
   executionProviders?: string[];
   intraOpThreads?: number;
   interOpThreads?: number;
-  intraOpSpinning?: boolean;
 }
 
 export interface DecoderLayout {
@@ -22,12 +23,14 @@ export interface DecoderLayout {
   presentNames: string[];
 }
 
+/** An open decoder: passes in, logits and extended caches out. No ONNX Runtime object leaves runtime/. */
 export interface OpenedSession {
-  session: ort.InferenceSession;
+  forward: RunPass<KvView>;
   layout: DecoderLayout;
   executionProvider: string;
   /** Why the providers before it did not load. */
   skippedProviders: string[];
+  close(): Promise<void>;
 }
 
 function tensorMeta(list: readonly ort.InferenceSession.ValueMetadata[], name: string) {
@@ -76,7 +79,7 @@ function readLayout(session: ort.InferenceSession, fallback: { kv_heads: number;
 
 /** Tries each execution provider in order; the first that loads wins. */
 export async function openSession(
-  modelPath: string, arch: { kv_heads: number; head_dim: number; vocab_size: number }, opts: SessionOptions,
+  modelPath: string, arch: { kv_heads: number; head_dim: number; vocab_size: number }, padId: number, opts: SessionOptions,
 ): Promise<OpenedSession> {
   const providers = opts.executionProviders?.length ? opts.executionProviders : ['cpu'];
   const failures: string[] = [];
@@ -89,11 +92,18 @@ export async function openSession(
         // it ever handed out and crept upward over a 30-minute soak (+8.5% after the first minute); without it
         // memory follows the live tensors, at no measurable throughput cost (83.7 vs 82.4 msg/s, 16k messages).
         enableCpuMemArena: false,
-        extra: { session: { intra_op: { allow_spinning: opts.intraOpSpinning ? '1' : '0' } } },
+        // Idle intra-op threads do not spin: spinning burns CPU the Kafka client and neighbouring pods need, and it
+        // bought no throughput on the embedded model.
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
         ...(opts.intraOpThreads ? { intraOpNumThreads: opts.intraOpThreads } : {}),
         ...(opts.interOpThreads ? { interOpNumThreads: opts.interOpThreads } : {}),
       });
-      return { session, layout: readLayout(session, arch), executionProvider: ep, skippedProviders: failures };
+      const layout = readLayout(session, arch);
+      const forward = new Forward(session, layout, padId);
+      return {
+        forward: (rows) => forward.run(rows), layout, executionProvider: ep, skippedProviders: failures,
+        close: () => session.release(),
+      };
     } catch (err) {
       if (err instanceof ModelBundleError) throw err;
       failures.push(`${ep}: ${(err as Error).message}`);

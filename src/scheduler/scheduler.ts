@@ -1,6 +1,7 @@
 // One decode loop with continuous batching: the rows of every admitted request share forward passes, so new
 // messages' prefills ride along with other messages' decode steps, and a request resolves as soon as it is done.
-import type { DecodeTask, KvHandle, StepOutput } from '../decoding/task.js';
+import type { DecodeTask } from '../decoding/task.js';
+import type { KvHandle, PassOutput, RunPass } from '../types/pass.js';
 
 export interface SchedulerOptions {
   maxRowsPerPass: number;
@@ -13,10 +14,6 @@ export interface SchedulerOptions {
 const PADDING_SLACK = 256;
 /** Share of a big pass's input positions that must be real tokens rather than padding. */
 const MIN_REAL_FRACTION = 0.75;
-
-export interface PassRunner<K> {
-  run(rows: ReadonlyArray<{ tokens: readonly number[]; past: K | null; logitsAt?: readonly number[] }>): Promise<Array<StepOutput<K>>>;
-}
 
 export interface TaskStats { tokensForwarded: number; passes: number; queueMs: number; decodeMs: number }
 
@@ -39,7 +36,7 @@ export class Scheduler<K extends KvHandle> {
   private passNo = 0;
   private inflightCount = 0;
 
-  constructor(private readonly runner: PassRunner<K>, private readonly opts: SchedulerOptions) {}
+  constructor(private readonly runPass: RunPass<K>, private readonly opts: SchedulerOptions) {}
 
   inflight(): number { return this.inflightCount; }
 
@@ -131,9 +128,9 @@ export class Scheduler<K extends KvHandle> {
       owner.stats.tokensForwarded += row.tokens.length;
       owners.add(owner);
     }
-    let outputs: Array<StepOutput<K>>;
+    let outputs: Array<PassOutput<K>>;
     try {
-      outputs = await this.runner.run(chosen.map((p) => p.row));
+      outputs = await this.runPass(chosen.map((p) => p.row));
     } catch (err) {
       this.fail(owners, err);
       return;

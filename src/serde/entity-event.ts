@@ -1,5 +1,6 @@
 // Entity events (schemas/entity-event.avsc), as JSON or Avro.
-import type { Entity } from '../engine/types.js';
+import type { Entity } from '../types/entity.js';
+import { InternalError } from '../errors.js';
 import type { AvroWriter } from './registry.js';
 
 export interface EntityEvent {
@@ -16,6 +17,6 @@ export type OutputFormat = 'json' | 'avro';
 
 export function encodeEntityEvent(format: OutputFormat, event: EntityEvent, avro?: AvroWriter): Buffer {
   if (format === 'json') return Buffer.from(JSON.stringify(event));
-  if (!avro) throw new Error('avro output needs a registered schema');
+  if (!avro) throw new InternalError('avro output needs a registered schema');
   return avro.encode(event);
 }

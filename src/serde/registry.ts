@@ -3,8 +3,7 @@
 import { readFileSync } from 'node:fs';
 import avro from 'avsc';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { BadInputError, RegistryUnavailableError } from '../errors.js';
-import { BAD_INPUT } from './bad-input.js';
+import { BAD_INPUT, BadInputError, InternalError, RegistryUnavailableError } from '../errors.js';
 
 const schemaFile = (name: string) => new URL(`../../../schemas/${name}`, import.meta.url);
 export const TEXT_EVENT_SCHEMA = readFileSync(schemaFile('text-event.avsc'), 'utf8');
@@ -102,7 +101,7 @@ export class AvroWriter {
   }
 
   encode(event: unknown): Buffer {
-    if (!this.header) throw new Error('AvroWriter.register() must succeed before encode()');
+    if (!this.header) throw new InternalError('AvroWriter.register() must succeed before encode()');
     return Buffer.concat([this.header, this.type.toBuffer(event)]);
   }
 }

@@ -1,8 +1,7 @@
 // Input records -> TextEvent, for the three input formats. Every failure is a BadInputError with a stable code,
 // except an unreachable registry, which is the registry's fault and not the record's (RegistryUnavailableError).
 import { Ajv } from 'ajv';
-import { BadInputError } from '../errors.js';
-import { BAD_INPUT } from './bad-input.js';
+import { BAD_INPUT, BadInputError, InternalError } from '../errors.js';
 import { exactId } from './json-id.js';
 import type { AvroReader } from './registry.js';
 
@@ -67,7 +66,7 @@ export async function decodeTextEvent(format: InputFormat, value: Buffer | null,
     case 'text': event = { text: decodeUtf8(value) }; break;
     case 'json': event = fromJson(value); break;
     case 'avro':
-      if (!avro) throw new Error('avro input needs a schema registry reader');
+      if (!avro) throw new InternalError('avro input needs a schema registry reader');
       event = fromAvro(await avro.decode(value) as Parameters<typeof fromAvro>[0]);
       break;
   }

@@ -15,17 +15,10 @@ import type { Metrics } from '../observability/metrics.js';
 import type { Delivery } from '../config/config.js';
 import { BatchPolicy } from './batch-policy.js';
 import { recordBytes } from './record-size.js';
+import type { OutputItem, OutputRecord } from '../types/record.js';
+import { WriterStoppedError } from '../errors.js';
 
-export interface OutputRecord {
-  topic: string;
-  message: Message;
-}
-
-export interface OutputItem {
-  /** The consumed record these outputs answer; its offset + 1 is committed with them. */
-  source: { topic: string; partition: number; offset: string };
-  records: OutputRecord[];
-}
+export type { OutputItem, OutputRecord } from '../types/record.js';
 
 interface Pending {
   item: OutputItem;
@@ -51,13 +44,7 @@ export interface OutputWriterOptions {
 
 const messageBytes = (m: Message) => (m.value?.length ?? 0) + (m.key?.length ?? 0);
 
-/** Why appends are refused while the writer is stopped after a failed commit. */
-export class WriterStoppedError extends Error {
-  constructor(readonly cause: unknown) {
-    super(`an earlier commit failed (${(cause as Error)?.message ?? cause}); this output waits for the rewind`);
-    this.name = 'WriterStoppedError';
-  }
-}
+export { WriterStoppedError };
 
 export class OutputWriter {
   private pending: Pending[] = [];

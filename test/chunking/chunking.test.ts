@@ -5,16 +5,16 @@ import { mergeChunkEntities } from '../../src/chunking/merge.js';
 import type { Entity } from '../../src/engine/types.js';
 
 // Token counting by words keeps these tests about the splitting rules; the processor tests use the real tokenizer.
-const countWords = async (text: string) => text.split(/\s+/).filter(Boolean).length;
+const countWords = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 const doc = 'Maria Lindqvist flew to Oslo on Monday. She met the board of Nordvik Shipping there. ' +
   'The talks lasted until Friday. Afterwards she returned home to Uppsala.';
 
 test('chunks are whole sentences within budget, overlapping by one sentence', async () => {
-  const chunks = await splitText(doc, 16, countWords);
+  const chunks = splitText(doc, 16, countWords);
   assert.ok(chunks.length >= 3);
   for (const c of chunks) {
-    assert.ok(await countWords(c.text) <= 16, c.text);
+    assert.ok(countWords(c.text) <= 16, c.text);
     assert.equal(doc.slice(c.start, c.end), c.text);
     assert.match(c.text, /\.\s*$/);
   }
@@ -25,17 +25,17 @@ test('chunks are whole sentences within budget, overlapping by one sentence', as
 
 test('a sentence longer than the window is cut between words, a word longer than the window inside it', async () => {
   const long = 'one two three four five six seven eight nine ten eleven twelve.';
-  const chunks = await splitText(long, 4, countWords);
-  for (const c of chunks) assert.ok(await countWords(c.text) <= 4);
+  const chunks = splitText(long, 4, countWords);
+  for (const c of chunks) assert.ok(countWords(c.text) <= 4);
   assert.equal(chunks.at(-1)!.end, long.length);
   const word = 'x'.repeat(40);
-  const byChars = await splitText(word, 8, async (t) => Math.ceil(t.length / 3));
+  const byChars = splitText(word, 8, (t) => Math.ceil(t.length / 3));
   assert.ok(byChars.every((c) => c.text.length <= 24));
   assert.equal(byChars.map((c) => c.text).join('').length >= word.length, true);
 });
 
 test('short text is one chunk', async () => {
-  assert.deepEqual(await splitText('Hello Oslo.', 100, countWords), [{ start: 0, end: 11, text: 'Hello Oslo.' }]);
+  assert.deepEqual(splitText('Hello Oslo.', 100, countWords), [{ start: 0, end: 11, text: 'Hello Oslo.' }]);
 });
 
 test('merging moves offsets into the document and drops seam duplicates', () => {

@@ -21,7 +21,7 @@ test('annotate: one output line per input line, ids kept, the same checks and co
     '{"id": 1.5, "text": "A fractional id is refused."}',
     long,
   ].join('\n');
-  const run = spawnSync(process.execPath, [main, 'annotate', '--model', FIXTURES[0], '--threads', '1'], { input, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [main, 'annotate', '--model-dir', FIXTURES[0], '--intra-op-threads', '1'], { input, encoding: 'utf8' });
   assert.equal(run.status, 1, 'some lines failed');
   assert.match(run.stderr, /^padellm annotate: 5 of 10 lines failed \(lines 2, 4, 5, 6, 9\)\n$/);
   const out = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
@@ -43,9 +43,9 @@ test('annotate: one output line per input line, ids kept, the same checks and co
 });
 
 test('a missing bundle and a wrong flag each get one actionable line, no stack trace, no wall of help', () => {
-  const missing = spawnSync(process.execPath, [main, 'annotate', '--model', '/nonexistent-bundle'], { input: '', encoding: 'utf8' });
+  const missing = spawnSync(process.execPath, [main, 'annotate', '--model-dir', '/nonexistent-bundle'], { input: '', encoding: 'utf8' });
   assert.equal(missing.status, 2);
-  assert.equal(missing.stderr, 'padellm: /nonexistent-bundle/padellm.json not found: --model (or --model-dir) must name a bundle folder (models/README.md) (PADELLM_MODEL_BUNDLE)\n');
+  assert.equal(missing.stderr, 'padellm: /nonexistent-bundle/padellm.json not found: --model-dir (PADELLM_MODEL_DIR) must name a bundle folder (models/README.md) (PADELLM_MODEL_BUNDLE)\n');
   const wrong = spawnSync(process.execPath, [main, 'annotate', '--no-such-flag'], { input: '', encoding: 'utf8' });
   assert.notEqual(wrong.status, 0);
   assert.deepEqual(wrong.stderr.trim().split('\n'), ["error: unknown option '--no-such-flag'", '(see --help for the options)']);

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES } from '../helpers/fixtures.js';
-import { DOC_START } from '../../src/conll.js';
+import { DOC_START } from '../../src/eval/conll.js';
 
 const main = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
 const data = join(mkdtempSync(join(tmpdir(), 'conll-')), 'mini.txt');
@@ -20,7 +20,7 @@ writeFileSync(data, [
 ].join('\n'));
 
 const cli = (...args: string[]) => {
-  const run = spawnSync(process.execPath, [main, ...args, '--model', FIXTURES[0], '--threads', '1'], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [main, ...args, '--model-dir', FIXTURES[0], '--intra-op-threads', '1'], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   const lines = run.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]);

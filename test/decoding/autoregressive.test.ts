@@ -7,7 +7,7 @@ import type { DecodeContext } from '../../src/decoding/task.js';
 // One token per character: ids are code points, so decode and offsets are trivial and exact.
 const ctx = {
   eosId: 2,
-  arItemPattern: '{label}: {mention}\n',
+  prompts: { arItemPattern: '{label}: {mention}\n' },
   decode: (ids: readonly number[]) => String.fromCodePoint(...ids),
   offsets: (ids: readonly number[]) => ids.map((_, i) => [i, i + 1] as [number, number]),
 } as unknown as DecodeContext;

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine } from '../../src/engine/index.js';
 import { EngineCore } from '../../src/engine/core.js';
-import { TextTooLongError, UnknownLabelError, ModelBundleError } from '../../src/errors.js';
+import { ConfigError, UnknownLabelError, ModelBundleError } from '../../src/errors.js';
+import { loadEngineOptions } from '../../src/config/config.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 import { SENTENCES } from '../helpers/sentences.js';
 
@@ -39,20 +40,28 @@ test('empty text gives no entities without running the model', async () => {
   }
 });
 
-test('text over the window is rejected with TextTooLongError; countTokens agrees', async () => {
+test('a text over the window is split into chunks in the engine, with document offsets', async () => {
   const engine = await createEngine({ modelDir, intraOpThreads: 1 });
   try {
-    const long = 'The committee met again on Thursday. '.repeat(60);
-    const tokens = await engine.countTokens(long);
-    assert.ok(tokens > engine.model.maxTextTokens);
-    await assert.rejects(engine.annotate({ text: long }), (err: unknown) =>
-      err instanceof TextTooLongError && err.code === 'PADELLM_TEXT_TOO_LONG' && err.tokens === tokens &&
-      err.maxTokens === engine.model.maxTextTokens);
-    // Just under the limit passes.
-    await engine.annotate({ text: 'word '.repeat(10) });
+    const sentence = 'The committee met Anna Berg in Tromsø again on Thursday. ';
+    const long = sentence.repeat(60);
+    const r = await engine.annotate({ text: long });
+    assert.ok(r.stats.chunks > 1, `${r.stats.chunks} chunks`);
+    for (const e of r.entities) {
+      if (e.start === null) continue;
+      assert.equal(long.slice(e.start, e.end!), e.text, 'offsets point into the whole document');
+    }
+    const short = await engine.annotate({ text: sentence });
+    assert.equal(short.stats.chunks, 1);
   } finally {
     await engine.close();
   }
+});
+
+test('engine options are checked against the settings table', async () => {
+  await assert.rejects(createEngine({ modelDir, maxRowsPerPass: 0 }), (err: unknown) =>
+    err instanceof ConfigError && /--max-rows-per-pass/.test(err.message));
+  await assert.rejects(createEngine({ modelDir, modelVariant: 'fp16' as 'fp32' }), ConfigError);
 });
 
 test('unknown labels are rejected with UnknownLabelError; a label subset is honoured', async () => {
@@ -88,7 +97,7 @@ test('the main thread stays responsive while a big batch decodes in the worker',
   } finally {
     await engine.close();
   }
-  const core = await EngineCore.open({ modelDir, intraOpThreads: 1 });
+  const core = await EngineCore.open(loadEngineOptions({ modelDir, intraOpThreads: 1 }));
   const control = await measureGaps(() => Promise.all(texts.map((text) => core.annotate({ text }))));
   t.diagnostic(`control, same work on the caller's thread: max gap ${control.maxGap.toFixed(1)} ms`);
   assert.ok(control.maxGap >= 50, 'the same work on the caller\'s thread breaks the bound, so the check can fail');

@@ -6,8 +6,8 @@ import { loadBundle } from '../../src/model/bundle.js';
 import { TextTokenizer } from '../../src/model/tokenizer.js';
 import { Templates } from '../../src/model/templates.js';
 import { openSession } from '../../src/runtime/session.js';
-import { Forward } from '../../src/runtime/forward.js';
 import type { KvView } from '../../src/runtime/kv.js';
+import type { RunPass } from '../../src/types/pass.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { decodeContext } from '../../src/engine/core.js';
 import { ParallelTask } from '../../src/decoding/parallel.js';
@@ -22,8 +22,8 @@ async function setup(dir: string, random: boolean) {
   const bundle = loadBundle(dir);
   const tokenizer = new TextTokenizer(bundle.tokenizerJson, bundle.tokenizerConfig);
   const templates = new Templates(bundle.config, tokenizer);
-  const opened = await openSession(bundle.modelPath('fp32'), bundle.config.architecture, { intraOpThreads: 1 });
-  const forward = new Forward(opened.session, opened.layout, bundle.config.tokens.pad_id);
+  const opened = await openSession(bundle.modelPath('fp32'), bundle.config.architecture, bundle.config.tokens.pad_id, { intraOpThreads: 1 });
+  const forward = opened.forward;
   const ctx: DecodeContext = decodeContext(bundle, tokenizer, templates);
   if (random) {
     randomCounts(ctx, await commonFirstToken(forward, ctx, tokenizer, bundle.config.labels));
@@ -33,11 +33,11 @@ async function setup(dir: string, random: boolean) {
 }
 
 /** The token a random model most often writes first after a label prompt. */
-async function commonFirstToken(forward: Forward, ctx: DecodeContext, tokenizer: TextTokenizer, labels: string[]) {
+async function commonFirstToken(forward: RunPass<KvView>, ctx: DecodeContext, tokenizer: TextTokenizer, labels: string[]) {
   const seen = new Map<number, number>();
   for (const text of SENTENCES.slice(0, 20)) {
-    const rows = labels.map((l) => ({ tokens: [...ctx.promptPrefix(tokenizer.encode(text)), ...ctx.labelSuffix(l)], past: null }));
-    for (const out of await forward.run(rows)) {
+    const rows = labels.map((l) => ({ tokens: [...ctx.prompts.promptPrefix(tokenizer.encode(text)), ...ctx.prompts.labelSuffix(l)], past: null }));
+    for (const out of await forward(rows)) {
       const t = greedy(out.logits).token;
       seen.set(t, (seen.get(t) ?? 0) + 1);
     }
@@ -46,27 +46,27 @@ async function commonFirstToken(forward: Forward, ctx: DecodeContext, tokenizer:
 }
 
 /** Generates one answer greedily on a single row, from scratch. */
-async function naiveGenerate(forward: Forward, prompt: number[], stop: (g: readonly number[]) => boolean) {
+async function naiveGenerate(forward: RunPass<KvView>, prompt: number[], stop: (g: readonly number[]) => boolean) {
   const tokens: number[] = [];
   const probs: number[] = [];
-  let [out] = await forward.run([{ tokens: prompt, past: null }]);
+  let [out] = await forward([{ tokens: prompt, past: null }]);
   for (;;) {
     const c = greedy(out.logits);
     tokens.push(c.token);
     probs.push(c.prob);
     if (stop(tokens)) return { tokens, probs };
-    [out] = await forward.run([{ tokens: [c.token], past: out.kv }]);
+    [out] = await forward([{ tokens: [c.token], past: out.kv }]);
   }
 }
 
-async function naiveParallel(forward: Forward, ctx: DecodeContext, textIds: number[], labels: string[]) {
+async function naiveParallel(forward: RunPass<KvView>, ctx: DecodeContext, textIds: number[], labels: string[]) {
   const found: GeneratedMention[] = [];
   for (const label of labels) {
-    const prompt = [...ctx.promptPrefix(textIds), ...ctx.labelSuffix(label)];
+    const prompt = [...ctx.prompts.promptPrefix(textIds), ...ctx.prompts.labelSuffix(label)];
     const count = await naiveGenerate(forward, prompt, (t) => ctx.countStop(t));
     const n = ctx.readCount(count.tokens);
     for (let k = 1; k <= n; k++) {
-      const m = await naiveGenerate(forward, [...prompt, ...ctx.countIds(n), ...ctx.mentionPrefix(k)], mentionStopFor(ctx));
+      const m = await naiveGenerate(forward, [...prompt, ...ctx.prompts.countIds(n), ...ctx.prompts.mentionPrefix(k)], mentionStopFor(ctx));
       found.push({ label, k, ...readMention(ctx, m.tokens, m.probs) });
     }
   }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { DEFAULT_MODEL_DIR } from '../../src/config/config.js';
+import { DEFAULT_MODEL_DIR } from '../../src/config/embedded.js';
 import { CHART_DIR } from './helm.js';
 
 const ROOT = resolve(CHART_DIR, '..', '..');

@@ -1,6 +1,7 @@
 // Model bundles the engine tests run against: the random-weight fixtures and, when present, the trained model.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Prompts } from '../../src/decoding/task.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 export const FIXTURES = ['tiny-llama', 'qwen2', 'gpt2'].map((n) => join(root, 'test', 'fixtures', 'models', n));
@@ -33,7 +34,7 @@ export function bundlesUnderTest(): Array<{ dir: string; random: boolean }> {
 export function randomCounts(
   ctx: {
     readCount(t: readonly number[]): number; countStop(t: readonly number[]): boolean;
-    countIds(n: number): number[]; newlineId: number;
+    prompts: Prompts; newlineId: number;
   },
   one?: number,
 ): void {
@@ -41,7 +42,9 @@ export function randomCounts(
   ctx.readCount = (t) => digit(t[0]) + (t.length > 1 && t[1] % 2 === 1 ? 1 : 0);
   ctx.countStop = (t) => digit(t[0]) === 0 || t.length >= 2;
   if (one !== undefined) {
-    const plain = ctx.countIds.bind(ctx);
-    ctx.countIds = (n) => (n === 1 ? [one, ctx.newlineId] : plain(n));
+    const plain = ctx.prompts;
+    ctx.prompts = Object.assign(Object.create(plain) as Prompts, {
+      countIds: (n: number) => (n === 1 ? [one, ctx.newlineId] : plain.countIds(n)),
+    });
   }
 }

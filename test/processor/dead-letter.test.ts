@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { TEXT_EVENT_SCHEMA } from '../../src/serde/registry.js';
-import { DLQ_HEADERS } from '../../src/transport/dead-letter.js';
+import { DLQ_HEADERS } from '../../src/processor/dead-letter.js';
 import {
   SENTENCES, createTopics, header, json, produce, readCommitted, stack, startInProcess, testConfig, uniqueName,
 } from './helpers.js';

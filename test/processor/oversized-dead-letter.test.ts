@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { DLQ_HEADERS } from '../../src/transport/dead-letter.js';
+import { DLQ_HEADERS } from '../../src/processor/dead-letter.js';
 import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES } from '../../src/transport/record-size.js';
 import {
   SENTENCES, createTopics, header, json, produce, readCommitted, startInProcess, testConfig, uniqueName,

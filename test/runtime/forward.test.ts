@@ -4,13 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadBundle } from '../../src/model/bundle.js';
 import { openSession } from '../../src/runtime/session.js';
-import { Forward } from '../../src/runtime/forward.js';
 import { FIXTURES, TRAINED } from '../helpers/fixtures.js';
 
 async function open(dir: string) {
   const bundle = loadBundle(dir);
-  const opened = await openSession(bundle.modelPath('fp32'), bundle.config.architecture, { intraOpThreads: 1 });
-  return { forward: new Forward(opened.session, opened.layout, bundle.config.tokens.pad_id), layout: opened.layout };
+  const opened = await openSession(bundle.modelPath('fp32'), bundle.config.architecture, bundle.config.tokens.pad_id, { intraOpThreads: 1 });
+  return { forward: opened.forward, layout: opened.layout };
 }
 
 const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
@@ -24,11 +23,11 @@ for (const [dir, gathers] of [[TRAINED, true], [FIXTURES[0], false]] as const) {
     // One at a time from scratch: the reference logits after each prefix.
     const reference: Float32Array[] = [];
     for (let n = 1; n <= tokens.length; n++) {
-      const [out] = await forward.run([{ tokens: tokens.slice(0, n), past: null }]);
+      const [out] = await forward([{ tokens: tokens.slice(0, n), past: null }]);
       reference.push(Float32Array.from(out.logits));
     }
     // A batch mixing a row that reads two positions, one that reads none and a default row of another length.
-    const [two, none, plain] = await forward.run([
+    const [two, none, plain] = await forward([
       { tokens, past: null, logitsAt: [1, 4] },
       { tokens, past: null, logitsAt: [] },
       { tokens: tokens.slice(0, 3), past: null },

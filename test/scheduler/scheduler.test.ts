@@ -5,9 +5,9 @@ import { loadBundle } from '../../src/model/bundle.js';
 import { TextTokenizer } from '../../src/model/tokenizer.js';
 import { Templates } from '../../src/model/templates.js';
 import { openSession } from '../../src/runtime/session.js';
-import { Forward } from '../../src/runtime/forward.js';
 import type { KvView } from '../../src/runtime/kv.js';
-import { Scheduler, type PassRunner, type SchedulerOptions } from '../../src/scheduler/scheduler.js';
+import { Scheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.js';
+import type { RunPass } from '../../src/types/pass.js';
 import { decodeContext } from '../../src/engine/core.js';
 import { ParallelTask } from '../../src/decoding/parallel.js';
 import { FIXTURES, randomCounts } from '../helpers/fixtures.js';
@@ -19,22 +19,20 @@ const templates = new Templates(bundle.config, tokenizer);
 const ctx = decodeContext(bundle, tokenizer, templates);
 randomCounts(ctx);
 ctx.limits = { ...ctx.limits, max_mention_tokens: 4 };
-const opened = await openSession(bundle.modelPath('fp32'), bundle.config.architecture, { intraOpThreads: 1 });
-const forward = new Forward(opened.session, opened.layout, 0);
+const opened = await openSession(bundle.modelPath('fp32'), bundle.config.architecture, bundle.config.tokens.pad_id, { intraOpThreads: 1 });
+const forward = opened.forward;
 
-function recording(): PassRunner<KvView> & { passes: Array<{ rows: number; tokens: number; padded: number }> } {
+function recording(): RunPass<KvView> & { passes: Array<{ rows: number; tokens: number; padded: number }> } {
   const passes: Array<{ rows: number; tokens: number; padded: number }> = [];
-  return {
-    passes,
-    run(rows) {
-      passes.push({
-        rows: rows.length,
-        tokens: rows.reduce((a, r) => a + r.tokens.length, 0),
-        padded: rows.length * Math.max(...rows.map((r) => r.tokens.length)),
-      });
-      return forward.run(rows);
-    },
+  const run: RunPass<KvView> = (rows) => {
+    passes.push({
+      rows: rows.length,
+      tokens: rows.reduce((a, r) => a + r.tokens.length, 0),
+      padded: rows.length * Math.max(...rows.map((r) => r.tokens.length)),
+    });
+    return forward(rows);
   };
+  return Object.assign(run, { passes });
 }
 
 const task = (text: string) => new ParallelTask<KvView>(ctx, tokenizer.encode(text), bundle.config.labels);

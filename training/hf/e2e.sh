@@ -9,12 +9,10 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 py=${PYTHON:-$root/training/.venv-hf/bin/python}
 mkdir -p "$work"
 
-"$py" "$root/training/hf/tiny_model.py" --family "$family" \
-  --tokenizer "$root/test/fixtures/models/qwen2/tokenizer.json" --out "$work/base"
-(cd "$root/training" && "$py" -m padellm.convert --config configs/conll03.json \
-  --data hf/sample/sentences.jsonl --out "$work/train.padellm.jsonl")
-"$py" "$root/training/hf/finetune.py" --model "$work/base" --train "$work/train.padellm.jsonl" \
+cd "$root/training"
+"$py" -m hf.tiny_model --family "$family" --tokenizer "$root/test/fixtures/models/qwen2/tokenizer.json" --out "$work/base"
+"$py" -m padellm.convert --config configs/conll03.json --data hf/sample/sentences.jsonl --out "$work/train.padellm.jsonl"
+"$py" -m hf.finetune --model "$work/base" --train "$work/train.padellm.jsonl" \
   --eval "$work/train.padellm.jsonl" --out "$work/finetuned" --max-steps 20 --lr 1e-3 --batch-size 8
-"$py" "$root/training/hf/make_bundle.py" --model "$work/finetuned" --out "$work/bundle" \
-  --name "e2e-$family" --int8 --max-positions 512
+"$py" -m hf.make_bundle --model "$work/finetuned" --out "$work/bundle" --name "e2e-$family" --int8 --max-positions 512
 echo "bundle: $work/bundle"

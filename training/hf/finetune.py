@@ -1,25 +1,23 @@
 #!/usr/bin/env python3
 """Fine-tune a Hugging Face causal LM (Llama, Qwen2, GPT-2, ...) on converted PaDeLLM examples.
 
-    python training/hf/finetune.py --model <hf dir> --train train.padellm.jsonl --out runs/my-model \\
+    cd training && python -m hf.finetune --model <hf dir> --train train.padellm.jsonl --out runs/my-model \\
         [--eval dev.padellm.jsonl] [--epochs 2 | --max-steps N] [--lr 2e-5] [--batch-size 8] [--bf16]
 
 --train/--eval are the output of training/padellm/convert.py. Loss is on answer tokens only; every segment is
 tokenized on its own (segments.py). Writes the fine-tuned model and its tokenizer to --out, ready for
-make_bundle.py.
+hf.make_bundle.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, Trainer, TrainingArguments
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from segments import IGNORE, encode_segments, read_examples, special_ids  # noqa: E402
+from .segments import IGNORE, encode_segments, read_examples, special_ids
 
 
 class Examples(torch.utils.data.Dataset):

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Export a (fine-tuned) Hugging Face causal LM into a padellm-stream model bundle and validate it.
 
-    python training/hf/make_bundle.py --model runs/my-model --out models/my-model [--config training/configs/conll03.json]
+    cd training && python -m hf.make_bundle --model runs/my-model --out ../models/my-model [--config configs/conll03.json]
         [--name my-model --version 1.0.0] [--int8] [--max-positions 1024]
-    python training/hf/make_bundle.py --check models/my-model [--model runs/my-model]
+    cd training && python -m hf.make_bundle --check ../models/my-model [--model runs/my-model]
 
 Export: Optimum `text-generation-with-past`, no post-processing, i.e. the plain with-past decoder of
 models/README.md (no merged model, no use_cache_branch). padellm.json gets labels/templates/limits from --config
@@ -21,9 +21,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bundle  # noqa: E402
-import checks  # noqa: E402
+from padellm import bundle
+from padellm.quantize import quantize_int8_file
+
+from . import checks
+from .segments import special_ids
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "conll03.json"
 
@@ -32,8 +34,6 @@ def export(model_dir: str, out: Path, config_path: Path, name: str | None, versi
            max_positions: int | None) -> None:
     from optimum.exporters.onnx import main_export
     from transformers import AutoConfig, AutoTokenizer
-
-    from segments import special_ids
 
     cfg = json.loads(config_path.read_text())
     hf_config = AutoConfig.from_pretrained(model_dir)
@@ -53,7 +53,7 @@ def export(model_dir: str, out: Path, config_path: Path, name: str | None, versi
     shutil.move(Path(tmp_tok) / "tokenizer.json", out / "tokenizer.json")
     shutil.rmtree(tmp_tok)
     if int8:
-        bundle.quantize_int8(out / "model.onnx", out / "model.int8.onnx")
+        quantize_int8_file(out / "model.onnx", out / "model.int8.onnx")
 
     def token(tid):
         return None if tid is None else tokenizer.convert_ids_to_tokens(tid)

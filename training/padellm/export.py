@@ -13,12 +13,15 @@ import argparse
 import json
 import os
 import shutil
+from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
+from .bundle import write_padellm_json
 from .model import ModelConfig, PadeLM
+from .quantize import quantize_int8_file
 
 
 class DecoderContract(nn.Module):
@@ -99,33 +102,16 @@ def max_diff(model: PadeLM, path: str) -> dict:
     return out
 
 
-def quantize_int8(src: str, dest: str) -> None:
-    """Weight-only int8 (MatMulNBits, 8 bits, blocks of 32). Activations stay float, so a row's logits do not depend
-    on the rest of the batch; dynamic quantization scales activations per tensor and breaks the engine's
-    batched == one-at-a-time and cache == recompute guarantees (measured ~0.1 logit drift on the fixtures)."""
-    import onnx
-    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
-    q = MatMulNBitsQuantizer(onnx.load(src), bits=8, block_size=32, is_symmetric=True)
-    q.process()
-    q.model.save_model_to_file(dest, False)
-
-
-def bundle_config(cfg: dict, c: ModelConfig, tokenizer_path: str, files: dict, eos_token: str = "</s>",
-                  pad_token: str = "<pad>") -> dict:
+def write_bundle(folder: str, cfg: dict, files: dict, eos_token: str, pad_token: str, report: dict | None = None) -> None:
+    """padellm.json through the one writer (bundle.py: architecture read from the graph), and the export report."""
     from tokenizers import Tokenizer
-    tok = Tokenizer.from_file(tokenizer_path)
-    eos = tok.token_to_id(eos_token)
-    pad = tok.token_to_id(pad_token)
-    return {
-        "name": cfg["name"], "version": cfg["version"], "labels": cfg["labels"], "templates": cfg["templates"],
-        "tokens": {"eos_id": eos, "newline_id": tok.encode("\n", add_special_tokens=False).ids[-1],
-                   "pad_id": eos if pad is None else pad, "bos_id": None},
-        "limits": cfg["limits"],
-        "architecture": {"family": "llama", "layers": c.layers, "kv_heads": c.kv_heads, "head_dim": c.head_dim,
-                         "kv_dtype": "float32", "has_position_ids": True, "vocab_size": c.vocab_size,
-                         "hidden": c.hidden, "heads": c.heads, "ffn": c.ffn},
-        "files": files,
-    }
+    tok = Tokenizer.from_file(os.path.join(folder, files["tokenizer"]))
+    pad = pad_token if tok.token_to_id(pad_token) is not None else eos_token
+    write_padellm_json(Path(folder), cfg["name"], cfg["version"], "llama", eos=eos_token, pad=pad, bos=None,
+                       max_positions=cfg["limits"]["max_positions"], labels=cfg["labels"], templates=cfg["templates"],
+                       limits=cfg["limits"], files=files)
+    if report is not None:
+        json.dump(report, open(os.path.join(folder, "export_report.json"), "w"), indent=2)
 
 
 def main() -> None:
@@ -155,14 +141,12 @@ def main() -> None:
     files = {"model": "model.onnx", "tokenizer": "tokenizer.json"}
     if not args.no_int8:
         int8 = os.path.join(args.out, "model.int8.onnx")
-        quantize_int8(fp32, int8)
+        quantize_int8_file(fp32, int8)
         report.update(max_abs_diff_int8=max_diff(model, int8), bytes_int8=os.path.getsize(int8))
         files["model_int8"] = "model.int8.onnx"
-    shutil.copy(os.path.join(args.run, "tokenizer.json"), os.path.join(args.out, "tokenizer.json"))
+    shutil.copy(args.tokenizer or os.path.join(args.run, "tokenizer.json"), os.path.join(args.out, "tokenizer.json"))
     cfg = json.load(open(args.config, encoding="utf-8"))
-    json.dump(bundle_config(cfg, c, os.path.join(args.out, "tokenizer.json"), files),
-              open(os.path.join(args.out, "padellm.json"), "w"), indent=2)
-    json.dump(report, open(os.path.join(args.out, "export_report.json"), "w"), indent=2)
+    write_bundle(args.out, cfg, files, args.eos_token, args.pad_token, report)
     print(json.dumps(report))
 
 
@@ -186,12 +170,9 @@ def export_large(args) -> None:
     data_files = build_bundle_model(fp32, args.gguf, args.adapter, c.heads, c.kv_heads, quantized)
     report.update(max_abs_diff_quantized=max_diff(model, quantized), data_files=data_files,
                   bytes_quantized=sum(os.path.getsize(os.path.join(args.out, f)) for f in [os.path.basename(quantized), *data_files]))
-    tok = os.path.join(args.out, "tokenizer.json")
-    for folder, files in ((args.fp32_out, {"model": "model.onnx", "tokenizer": "tokenizer.json"}),
-                          (args.out, {"model": os.path.basename(quantized), "tokenizer": "tokenizer.json"})):
-        json.dump(bundle_config(cfg, c, tok, files, args.eos_token, args.pad_token),
-                  open(os.path.join(folder, "padellm.json"), "w"), indent=2)
-    json.dump(report, open(os.path.join(args.out, "export_report.json"), "w"), indent=2)
+    write_bundle(args.fp32_out, cfg, {"model": "model.onnx", "tokenizer": "tokenizer.json"}, args.eos_token, args.pad_token)
+    write_bundle(args.out, cfg, {"model": os.path.basename(quantized), "tokenizer": "tokenizer.json"}, args.eos_token,
+                 args.pad_token, report)
     print(json.dumps(report))
 
 

@@ -27,8 +27,9 @@ import torch
 from onnx import helper, numpy_helper
 
 from .onnx_files import save_split
+from .quantize import BLOCK, int8_weight_only
 
-BLOCK = 32
+
 GGUF_NAMES = {"attn/q": "attn_q", "attn/k": "attn_k", "attn/v": "attn_v", "attn/o": "attn_output",
               "gate": "ffn_gate", "up": "ffn_up", "down": "ffn_down"}
 NODE = re.compile(r"^/blocks\.(\d+)/(attn/[qkvo]|gate|up|down)/MatMul$")
@@ -145,17 +146,13 @@ def build(fp32_path: str, gguf_path: str, adapter_path: str, heads: int, kv_head
 def build_int8(fp32_path: str) -> onnx.ModelProto:
     """A full fine-tune (every weight moved off the GGUF grid): weight-only int8, symmetric, blocks of 32, with int8
     activations per row and block (accuracy level 4), and the tied vocabulary table stored once."""
-    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
     gr = Graph(onnx.load(fp32_path))
     gather = next(n for n in gr.g.node if n.op_type == "Gather" and n.input[1] == "input_ids")
     table = numpy_helper.to_array(gr.inits[gather.input[0]]).astype(np.float32)
     vocab, k = table.shape
     head = next(n for n in gr.g.node if n.op_type == "MatMul" and n.input[1] in gr.inits
                 and list(gr.inits[n.input[1]].dims) == [k, vocab])
-    quantizer = MatMulNBitsQuantizer(gr.model, bits=8, block_size=BLOCK, is_symmetric=True, accuracy_level=4,
-                                     nodes_to_exclude=[head.name])
-    quantizer.process()
-    gr = Graph(quantizer.model.model)
+    gr = Graph(int8_weight_only(gr.model, accuracy_level=4, exclude=(head.name,)).model)
     blocks = table.reshape(vocab, k // BLOCK, BLOCK)
     d = np.maximum(np.abs(blocks).max(axis=-1), 1e-12) / 127.0
     q = np.clip(np.round(blocks / d[..., None]), -127, 127).astype(np.int8).reshape(vocab, k)

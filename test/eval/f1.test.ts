@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { F1Tally } from '../src/f1.js';
+import { F1Tally } from '../../src/eval/f1.js';
 
 test('string-set micro-F1 ignores repeats and offsets; span F1 needs exact offsets', () => {
   const t = new F1Tally();

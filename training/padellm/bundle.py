@@ -1,5 +1,7 @@
-"""Model-bundle contract (models/README.md): read architecture facts from an exported ONNX decoder,
-write padellm.json, and check that a bundle folder satisfies the contract."""
+"""The bundle contract's Python side. The contract itself is stated once, in models/README.md; this module writes
+padellm.json (the one writer: export.py, hf/make_bundle.py and scripts/make-fixtures.py all call it), reading the
+architecture from the exported graph, and checks a bundle folder against the contract. src/model/bundle.ts is the
+engine's side of the same contract."""
 from __future__ import annotations
 
 import json
@@ -61,22 +63,6 @@ def read_architecture(model_path: Path, family: str) -> dict:
     }
 
 
-def quantize_int8(src: Path, dest: Path) -> None:
-    """Weight-only int8 (MatMulNBits, 8 bits, blocks of 32): activations stay float, so a row's logits do not
-    depend on what else is in the batch. quantize_dynamic instead scales activations per tensor, which makes
-    cache-vs-recompute and padded-vs-unpadded differ by ~0.1 in logits (measured on the fixtures)."""
-    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
-    quantizer = MatMulNBitsQuantizer(onnx.load(str(src)), bits=8, block_size=32, is_symmetric=True)
-    quantizer.process()
-    quantizer.model.save_model_to_file(str(dest), False)
-
-
-def quantize_dynamic_int8(src: Path, dest: Path) -> None:
-    """onnxruntime's dynamic quantization (int8 weights, activations quantized per tensor at run time)."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    quantize_dynamic(str(src), str(dest), weight_type=QuantType.QInt8)
-
-
 def single_token_id(tokenizer: Tokenizer, text: str) -> int:
     ids = tokenizer.encode(text, add_special_tokens=False).ids
     if len(ids) != 1:
@@ -98,11 +84,14 @@ def token_ids(tokenizer: Tokenizer, eos: str, pad: str | None, bos: str | None) 
 
 def write_padellm_json(bundle: Path, name: str, version: str, family: str, *, eos: str, pad: str | None,
                        bos: str | None, max_positions: int, has_int8: bool = False, labels: list[str] = LABELS,
-                       templates: dict = TEMPLATES, limits: dict = LIMITS) -> dict:
-    tokenizer = Tokenizer.from_file(str(bundle / FILES["tokenizer"]))
-    files = dict(FILES)
-    if not has_int8:
-        files.pop("model_int8")
+                       templates: dict = TEMPLATES, limits: dict = LIMITS, files: dict | None = None) -> dict:
+    """`files` defaults to FILES (model_int8 only with has_int8); the architecture is read from files["model"]."""
+    bundle = Path(bundle)
+    if files is None:
+        files = dict(FILES)
+        if not has_int8:
+            files.pop("model_int8")
+    tokenizer = Tokenizer.from_file(str(bundle / files["tokenizer"]))
     doc = {
         "name": name,
         "version": version,
@@ -110,7 +99,7 @@ def write_padellm_json(bundle: Path, name: str, version: str, family: str, *, eo
         "templates": templates,
         "tokens": token_ids(tokenizer, eos, pad, bos),
         "limits": {**limits, "max_positions": max_positions},
-        "architecture": read_architecture(bundle / FILES["model"], family),
+        "architecture": read_architecture(bundle / files["model"], family),
         "files": files,
     }
     (bundle / "padellm.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
@@ -164,8 +153,9 @@ def _check_io(model_path: Path, arch: dict) -> None:
     want_in = {"input_ids", "attention_mask"} | {f"past_key_values.{i}.{kv}" for i in range(arch["layers"])
                                                  for kv in ("key", "value")}
     want_out = {"logits"} | {f"present.{i}.{kv}" for i in range(arch["layers"]) for kv in ("key", "value")}
-    extra = inputs - want_in - {"position_ids"}
+    extra = inputs - want_in - {"position_ids", "logits_positions"}
     if want_in - inputs or want_out - outputs or extra:
         raise BundleError(f"{model_path}: decoder I/O differs from the contract: missing inputs "
                           f"{sorted(want_in - inputs)}, missing outputs {sorted(want_out - outputs)}, "
                           f"unexpected inputs {sorted(extra)} (a merged model with use_cache_branch is not supported)")
+    # logits_positions is padellm's optional extension of the Optimum contract (models/README.md).

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DOC_START, parseConll } from '../src/conll.js';
+import { DOC_START, parseConll } from '../../src/eval/conll.js';
 
 test('IOB2 file: sentences, text joined by spaces, entity offsets, DOCSTART skipped', () => {
   const file = [

@@ -1,9 +1,11 @@
 // Dead-letter records in the shape Kafka Connect uses: the original key and value bytes, the failure in headers.
 // A dead letter always fits its topic: when the original would not, its value is cut and headers say so.
 import { createHash } from 'node:crypto';
-import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import { PadellmError } from '../errors.js';
-import { recordBytes } from './record-size.js';
+import { codeOf } from '../errors.js';
+import { recordBytes } from '../transport/record-size.js';
+import type { Headers, InputRecord, OutputRecord } from '../types/record.js';
+
+type Message = OutputRecord['message'];
 
 export const DLQ_HEADERS = {
   className: '__connect.errors.exception.class.name',
@@ -23,29 +25,27 @@ export const DLQ_HEADERS = {
 /** Error messages can quote the input; they are capped so the headers stay small. */
 const MAX_ERROR_MESSAGE_CHARS = 1000;
 
-export function deadLetterMessage(
-  source: { topic: string; partition: number; message: KafkaMessage }, error: Error, maxBytes = Infinity,
-): Message {
-  const { topic, partition, message } = source;
-  const context: IHeaders = {
+export function deadLetterMessage(message: InputRecord, error: Error, maxBytes = Infinity): Message {
+  const { topic, partition, offset } = message.source;
+  const context: Headers = {
     [DLQ_HEADERS.className]: error.name,
     [DLQ_HEADERS.message]: error.message.slice(0, MAX_ERROR_MESSAGE_CHARS),
     [DLQ_HEADERS.topic]: topic,
     [DLQ_HEADERS.partition]: String(partition),
-    [DLQ_HEADERS.offset]: message.offset,
-    [DLQ_HEADERS.code]: error instanceof PadellmError ? error.code : 'PADELLM_UNKNOWN',
+    [DLQ_HEADERS.offset]: offset,
+    [DLQ_HEADERS.code]: codeOf(error),
   };
   const whole: Message = { key: message.key, value: message.value, headers: { ...message.headers, ...context }, timestamp: message.timestamp };
   if (recordBytes(whole) <= maxBytes) return whole;
 
   const value = message.value ?? Buffer.alloc(0);
-  const marks: IHeaders = {
+  const marks: Headers = {
     [DLQ_HEADERS.truncated]: 'true',
     [DLQ_HEADERS.originalBytes]: String(value.length),
     [DLQ_HEADERS.originalSha256]: createHash('sha256').update(value).digest('hex'),
   };
   // The original headers go too when they alone leave no room; the context headers always stay.
-  let headers: IHeaders = { ...message.headers, ...context, ...marks };
+  let headers: Headers = { ...message.headers, ...context, ...marks };
   if (recordBytes({ key: message.key, value: null, headers }) > maxBytes) headers = { ...context, ...marks };
   let key = message.key;
   if (recordBytes({ key, value: null, headers }) > maxBytes) key = null;

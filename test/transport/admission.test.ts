@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Admission } from '../../src/processor/admission.js';
+import { Admission } from '../../src/transport/admission.js';
 
 test('pauses when the bound is reached, resumes when a slot frees, hands slots over in order', async () => {
   const events: string[] = [];

@@ -1,14 +1,15 @@
 // The consumer's eachBatch: records go to the engine as admission allows (many messages share forward passes),
 // their outputs reach the writer in partition order, and each offset is resolved only once its output committed.
-import type { EachBatchPayload } from 'kafkajs';
-import type { OutputWriter } from '../transport/output-writer.js';
+import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { OutputWriter } from './output-writer.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { InputRecord, OutputItem } from '../types/record.js';
 import type { Admission } from './admission.js';
-import { processRecord, type RecordContext } from './record.js';
 
 export interface BatchHandlerDeps {
-  record: RecordContext;
+  /** One record's life (processor/record.ts): rejects only for failures that are not the record's fault. */
+  process: (record: InputRecord) => Promise<OutputItem>;
   admission: Admission;
   writer: OutputWriter;
   logger: Logger;
@@ -16,11 +17,19 @@ export interface BatchHandlerDeps {
   signal: AbortSignal;
 }
 
+/** The kafkajs message as the processor sees it. */
+export function inputRecord(topic: string, partition: number, message: KafkaMessage, takenAt: number): InputRecord {
+  return {
+    source: { topic, partition, offset: message.offset },
+    key: message.key, value: message.value, headers: message.headers ?? {}, timestamp: message.timestamp, takenAt,
+  };
+}
+
 /** kafkajs only sends a heartbeat when its interval has passed, so asking often costs nothing. */
 const HEARTBEAT_POLL_MS = 1000;
 
 export function createBatchHandler(deps: BatchHandlerDeps) {
-  const { record, admission, writer, metrics, signal } = deps;
+  const { process, admission, writer, metrics, signal } = deps;
   return async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
     const { topic, partition } = batch;
     metrics.batchSize.observe(batch.messages.length);
@@ -37,7 +46,7 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
         await admission.acquire(signal);
         metrics.inflight.set(admission.inflight);
         metrics.recordsIn.inc({ topic });
-        const output = processRecord(record, { topic, partition, message, takenAt }).finally(() => {
+        const output = process(inputRecord(topic, partition, message, takenAt)).finally(() => {
           admission.release();
           metrics.inflight.set(admission.inflight);
         });
