@@ -40,6 +40,7 @@ export interface Config {
   maxRowsPerPass: number;
   maxTokensPerPass: number;
   maxWaitMs: number;
+  draftTokens: number;
   maxInflight: number;
   maxTextChars: number;
   httpPort: number;

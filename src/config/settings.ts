@@ -86,6 +86,9 @@ export const SETTINGS: Setting[] = [
     // while a timer wait costs every lone request 2-4 ms (measured: 3.6 ms per message at batch 1 with 2 ms).
     help: 'engine: how long a request may wait for company before a pass (default 0: requests join the next pass)',
     schema: int(0, { default: 0 }) },
+  { key: 'draftTokens', engine: true, flag: '--draft-tokens <n>', env: 'PADELLM_DRAFT_TOKENS',
+    help: 'engine: text tokens a mention row drafts and verifies in one pass; 0 decodes one token per pass (default 8)',
+    schema: int(0, { maximum: 64, default: 8 }) },
   { key: 'maxInflight', flag: '--max-inflight <n>', env: 'PADELLM_MAX_INFLIGHT',
     help: 'messages admitted to the engine before partitions pause (default 64)', schema: int(1, { default: 64 }) },
   { key: 'maxTextChars', flag: '--max-text-chars <n>', env: 'PADELLM_MAX_TEXT_CHARS',

@@ -1,8 +1,10 @@
 // PaDeLLM parallel decoding for one message, with prefix sharing:
 // prefill the prompt up to {label} once -> one row per label with its suffix -> greedy count -> for k in 1..n
-// a row forked from the label's prompt cache fed count(n) + mention-prefix(k) -> greedy mention until EOS/cap.
+// a row forked from the label's prompt cache fed count(n) + mention-prefix(k) -> greedy mention until EOS/cap, with
+// copy drafts from the text verified a whole span per pass (draft.ts, steps.ts: generateDrafted).
 import { argmax } from './greedy.js';
-import { generate, mentionStopFor, readMention } from './steps.js';
+import { TextDrafter } from './draft.js';
+import { generate, generateDrafted, mentionStopFor, readMention } from './steps.js';
 import type { StopCriterion } from './stopping.js';
 import type { KvHandle, PassOutput } from '../types/pass.js';
 import { RowQueue, type DecodeContext, type DecodeTask, type GeneratedMention } from './task.js';
@@ -12,9 +14,11 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
   private readonly found: GeneratedMention[] = [];
   private open = 1;
   private readonly mentionStop: StopCriterion;
+  private readonly drafter: TextDrafter | null;
 
   constructor(private readonly ctx: DecodeContext, textIds: number[], private readonly labels: string[]) {
     this.mentionStop = mentionStopFor(ctx);
+    this.drafter = ctx.maxDraftTokens > 0 ? new TextDrafter(textIds, ctx.decode, ctx.maxDraftTokens) : null;
     this.queue.push({ tokens: ctx.prompts.promptPrefix(textIds), past: null, logitsAt: [], done: (out) => this.forkLabels(out.kv) });
   }
 
@@ -137,10 +141,12 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
   }
 
   private mention(label: string, k: number, first: PassOutput<K>): void {
-    generate(this.queue, first, this.mentionStop, (tokens, probs) => {
+    const finish = (tokens: number[], probs: number[]) => {
       this.found.push({ label, k, ...readMention(this.ctx, tokens, probs) });
       this.open--;
-    });
+    };
+    if (this.drafter) generateDrafted(this.queue, first, this.mentionStop, this.drafter, finish);
+    else generate(this.queue, first, this.mentionStop, finish);
   }
 }
 

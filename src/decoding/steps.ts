@@ -4,6 +4,7 @@ import { greedy } from './greedy.js';
 import { anyOf, stopAtLength, stopAtToken, type StopCriterion } from './stopping.js';
 import type { KvHandle, PassOutput } from '../types/pass.js';
 import type { DecodeContext, RowQueue } from './task.js';
+import type { TextDrafter } from './draft.js';
 
 /** Greedy generation of one answer on one row: calls back with the tokens and their probabilities. */
 export function generate<K extends KvHandle>(
@@ -20,6 +21,51 @@ export function generate<K extends KvHandle>(
     else queue.push({ tokens: [c.token], past: out.kv, done: step });
   };
   step(first);
+}
+
+/**
+ * Greedy generation that verifies copy drafts: each row feeds the next token plus the text tokens a drafter
+ * expects after it, reads logits at every position, keeps the longest drafted prefix greedy decoding agrees with,
+ * and goes on from the next greedy token. The tokens and probabilities are those of `generate`, token for token;
+ * only the number of passes changes (a fully copied mention takes one pass after its first token).
+ */
+export function generateDrafted<K extends KvHandle>(
+  queue: RowQueue<K>, first: PassOutput<K>, stop: StopCriterion, drafter: TextDrafter,
+  finish: (tokens: number[], probs: number[]) => void,
+): void {
+  const tokens: number[] = [];
+  const probs: number[] = [];
+  /** Takes the greedy token of `logits`; true when generation is over. */
+  const take = (logits: Float32Array) => {
+    const c = greedy(logits);
+    tokens.push(c.token);
+    probs.push(c.prob);
+    return stop(tokens);
+  };
+  const send = (past: K) => {
+    const draft = drafter.propose(tokens);
+    const next = tokens[tokens.length - 1];
+    if (draft.length === 0) {
+      queue.push({ tokens: [next], past, done: (out) => (take(out.logits) ? finish(tokens, probs) : send(out.kv)) });
+      return;
+    }
+    queue.push({
+      tokens: [next, ...draft], past, logitsAt: draft.map((_, i) => i).concat(draft.length),
+      done: (out) => {
+        const vocab = out.logits.length;
+        // Position i's logits follow input i (the fed token, then draft[0..i-1]); draft[i] is accepted when greedy
+        // agrees, and the first disagreement is itself the next greedy token.
+        for (let i = 0; i <= draft.length; i++) {
+          if (take(out.logitsAt!.subarray(i * vocab, (i + 1) * vocab))) return finish(tokens, probs);
+          if (i === draft.length || tokens[tokens.length - 1] !== draft[i]) {
+            return send(out.kv.prefix(past.length + 1 + i) as K);
+          }
+        }
+      },
+    });
+  };
+  if (take(first.logits)) finish(tokens, probs);
+  else send(first.kv);
 }
 
 /** The mention answer: text before EOS, score = product of its token probabilities (EOS excluded). */

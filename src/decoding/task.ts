@@ -44,6 +44,8 @@ export interface DecodeContext {
   newlineId: number;
   limits: { max_count: number; max_count_tokens: number; max_mention_tokens: number; max_ar_tokens: number };
   prompts: Prompts;
+  /** Most text tokens a mention row drafts and verifies in one pass (draft.ts); 0 decodes one token per pass. */
+  maxDraftTokens: number;
   decode(ids: readonly number[]): string;
   /** The count answered by generated step-1 tokens (normally parseCount of their text). */
   readCount(tokens: readonly number[]): number;

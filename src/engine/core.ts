@@ -23,10 +23,11 @@ import type { AnnotateRequest, AnnotateResult, ModelInfo } from './types.js';
 /** A plain Optimum decoder returns logits for every input position: keep one pass's logits under this many bytes. */
 const LOGITS_BUDGET_BYTES = 512 * 2 ** 20;
 
-export function decodeContext(bundle: ModelBundle, tokenizer: TextTokenizer, templates: Templates): DecodeContext {
+export function decodeContext(bundle: ModelBundle, tokenizer: TextTokenizer, templates: Templates,
+  draftTokens: number): DecodeContext {
   const { tokens, limits } = bundle.config;
   const base = {
-    eosId: tokens.eos_id, newlineId: tokens.newline_id, limits, prompts: templates,
+    eosId: tokens.eos_id, newlineId: tokens.newline_id, limits, prompts: templates, maxDraftTokens: draftTokens,
     decode: (ids: readonly number[]) => tokenizer.decode(ids), offsets: (ids: readonly number[]) => tokenizer.offsets(ids),
   };
   return { ...base, readCount: countReader(base), countStop: countStopFor(base) };
@@ -64,7 +65,7 @@ export class EngineCore {
       executionProvider: session.executionProvider,
       skippedProviders: session.skippedProviders,
     };
-    return new EngineCore(tokenizer, session, scheduler, model, decodeContext(bundle, tokenizer, templates));
+    return new EngineCore(tokenizer, session, scheduler, model, decodeContext(bundle, tokenizer, templates, opts.draftTokens));
   }
 
   async annotate(req: AnnotateRequest): Promise<AnnotateResult> {

@@ -27,6 +27,16 @@ export class KvView {
     this.length = (segment.parent?.length ?? 0) + own;
   }
 
+  /** The first `length` positions. Positions below a view never change, so the cut shares them; a row that grows
+   * it later gets a child segment (the longer view's positions past the cut stay as they were). */
+  prefix(length: number): KvView {
+    if (length >= this.length) return this;
+    const parent = this.segment.parent;
+    const below = parent?.length ?? 0;
+    if (parent && length <= below) return parent.prefix(length);
+    return new KvView(this.segment, length - below);
+  }
+
   /** Segments and their used lengths, root first. */
   parts(): Array<{ segment: KvSegment; own: number }> {
     const out: Array<{ segment: KvSegment; own: number }> = [];

@@ -1,7 +1,11 @@
 // One forward pass, as the decoders, the scheduler and the runtime all see it: rows of new tokens, each extending
 // its own KV cache. The cache is an opaque handle above runtime/: decoders only read its length.
 
-export interface KvHandle { readonly length: number }
+export interface KvHandle {
+  readonly length: number;
+  /** The same cache cut to its first `length` positions: drafted tokens that verification rejected are dropped. */
+  prefix(length: number): KvHandle;
+}
 
 export interface PassRow<K> {
   tokens: readonly number[];

@@ -18,13 +18,16 @@ import type { DecodeContext, GeneratedMention } from '../../src/decoding/task.js
 import { SENTENCES } from '../helpers/sentences.js';
 import { bundlesUnderTest, randomCounts } from '../helpers/fixtures.js';
 
+/** The engine's default (settings.ts: draftTokens). */
+const DRAFT_TOKENS = 8;
+
 async function setup(dir: string, random: boolean) {
   const bundle = loadBundle(dir);
   const tokenizer = new TextTokenizer(bundle.tokenizerJson, bundle.tokenizerConfig);
   const templates = new Templates(bundle.config, tokenizer);
   const opened = await openSession(bundle.modelPath('fp32'), bundle.config.architecture, bundle.config.tokens.pad_id, { intraOpThreads: 1 });
   const forward = opened.forward;
-  const ctx: DecodeContext = decodeContext(bundle, tokenizer, templates);
+  const ctx: DecodeContext = decodeContext(bundle, tokenizer, templates, DRAFT_TOKENS);
   if (random) {
     randomCounts(ctx, await commonFirstToken(forward, ctx, tokenizer, bundle.config.labels));
     ctx.limits = { ...ctx.limits, max_mention_tokens: 6, max_ar_tokens: 24 };
@@ -106,23 +109,36 @@ const int8Activations = (dir: string) => loadBundle(dir).config.files.model.ends
 for (const { dir, random } of bundlesUnderTest()) {
   const name = dir.split('/').pop()!;
   const exactScores = !int8Activations(dir);
-  test(`${name}: batched prefix-shared parallel decoding == naive one-query-at-a-time decoding`, async (t) => {
+  test(`${name}: batched prefix-shared parallel decoding, with copy drafts and without, == naive one-query-at-a-time greedy decoding`, async (t) => {
     const { tokenizer, forward, ctx, labels } = await setup(dir, random);
+    const plainCtx = { ...ctx, maxDraftTokens: 0 };
     const scheduler = new Scheduler<KvView>(forward, { maxRowsPerPass: 48, maxTokensPerPass: 1200, maxWaitMs: 0 });
     const texts = random ? SENTENCES : SENTENCES.slice(0, 50);
     const tasks = texts.map((t) => new ParallelTask<KvView>(ctx, tokenizer.encode(t), labels));
-    const stats = await Promise.all(tasks.map((t) => scheduler.submit(t)));
+    const plain = texts.map((t) => new ParallelTask<KvView>(plainCtx, tokenizer.encode(t), labels));
+    const stats = await Promise.all([...tasks, ...plain].map((t) => scheduler.submit(t)));
     let mentions = 0;
     for (let i = 0; i < texts.length; i++) {
       const want = await naiveParallel(forward, ctx, tokenizer.encode(texts[i]), labels);
       assertSame(tasks[i].mentions(), want, `${name} sentence ${i}`, exactScores);
+      assertSame(plain[i].mentions(), want, `${name} sentence ${i} (no drafts)`, exactScores);
       mentions += want.length;
     }
+    // Passes per message, each message alone: drafts never add one, and on a trained model they save some.
+    const alone = async (c: DecodeContext) => {
+      let passes = 0;
+      for (const text of texts.slice(0, 10)) passes += (await scheduler.submit(new ParallelTask<KvView>(c, tokenizer.encode(text), labels))).passes;
+      return passes / 10;
+    };
+    const [drafted, undrafted] = [await alone(ctx), await alone(plainCtx)];
+    t.diagnostic(`${name}: passes per message alone ${drafted} with drafts, ${undrafted} without`);
+    assert.ok(drafted <= undrafted, `drafts never cost passes: ${drafted} vs ${undrafted}`);
+    if (!random) assert.ok(drafted < undrafted, `drafts save passes on a trained model: ${drafted} vs ${undrafted}`);
     assert.ok(mentions > 0, 'step 2 was exercised');
     const differ = differing.filter((w) => w.startsWith(`${name} `));
     t.diagnostic(`${name}: ${texts.length} sentences, ${mentions} mentions; sentences differing ${differ.length}` +
       ` (${differ.join(', ')}); largest relative score gap ${scoreGap.get(name)}`);
-    assert.ok(differ.length <= Math.floor(texts.length * 0.1), `at most 10% of sentences differ: ${differ.join(', ')}`);
+    assert.ok(differ.length <= Math.floor(2 * texts.length * 0.1), `at most 10% of sentences differ: ${differ.join(', ')}`);
     assert.ok(stats.every((s) => s.tokensForwarded > 0 && s.passes > 0));
   });
 

@@ -43,3 +43,18 @@ for (const [dir, gathers] of [[TRAINED, true], [FIXTURES[0], false]] as const) {
     assert.equal(plain.logitsAt, undefined);
   });
 }
+
+test('a cache cut to a prefix gives the logits of that prefix, and growing it leaves the longer cache intact', async () => {
+  const { forward } = await open(FIXTURES[0]);
+  const tokens = [5, 17, 42, 9, 300];
+  const [whole] = await forward([{ tokens, past: null }]);
+  const [three] = await forward([{ tokens: tokens.slice(0, 3), past: null }]);
+  const cut = whole.kv.prefix(3);
+  assert.equal(cut.length, 3);
+  const [again] = await forward([{ tokens: [7], past: cut }]);
+  const [fresh] = await forward([{ tokens: [7], past: three.kv }]);
+  assert.ok(maxDiff(again.logits, fresh.logits) < 1e-4);
+  const [longer] = await forward([{ tokens: [7], past: whole.kv }]);
+  const [reference] = await forward([{ tokens: [...tokens, 7], past: null }]);
+  assert.ok(maxDiff(longer.logits, reference.logits) < 1e-4, 'positions past the cut were not overwritten');
+});
