@@ -27,9 +27,8 @@ export interface SerializedError {
 /** A failure in the worker that is not one of ours (ONNX Runtime's, say) is a RuntimeError; a cause keeps its kind. */
 export function serializeError(err: unknown, foreign: Code = 'PADELLM_RUNTIME'): SerializedError {
   const e = err instanceof Error ? err : new Error(String(err));
-  const { cause, ...fields } = Object.fromEntries(Object.entries(e)) as Record<string, unknown>;
-  delete fields.code;
-  delete fields.name;
+  // Own enumerable fields only: message and stack are not enumerable and are sent on their own.
+  const { cause, code, name, ...fields } = { ...e } as Record<string, unknown>;
   return {
     code: err instanceof PadellmError ? err.code : foreign,
     name: e.name, message: e.message, stack: e.stack, fields,

@@ -20,7 +20,7 @@ import { BatchPolicy } from '../transport/batch-policy.js';
 import { OutputWriter } from '../transport/output-writer.js';
 import { KafkaInput } from '../transport/consumer.js';
 import { createProducer } from '../transport/producer.js';
-import { processRecord } from './record.js';
+import { processRecord, type RecordContext } from './record.js';
 
 
 export interface ProcessorDeps {
@@ -172,11 +172,12 @@ export function createProcessor(config: Config, deps: ProcessorDeps): Processor 
 
       await activeInput.connect();
       if (signal.aborted) throw signal.reason;
-      const runOptions: ConsumerRunConfig = activeInput.runOptions((record) => processRecord({
+      const recordContext: RecordContext = {
         engine: loaded, inputFormat: config.inputFormat, outputFormat: config.outputFormat, outputTopic: config.outputTopic,
         dlqTopic: config.dlqTopic, outputPartitions: partitions.get(config.outputTopic)!, maxTextChars: config.maxTextChars,
         recordLimits, avroReader, avroWriter, logger, metrics, signal,
-      }, record), activeWriter);
+      };
+      const runOptions: ConsumerRunConfig = activeInput.runOptions((record) => processRecord(recordContext, record), activeWriter);
 
       // Consume again from the offsets the group has committed, as a restart would, after either of two events:
       // - 'rewind': a failed commit stopped the writer. A fresh producer fences the old one and settles the failed
