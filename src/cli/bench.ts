@@ -6,7 +6,11 @@ import { createEngine } from '../engine/index.js';
 import type { DecoderKind, Engine, EngineOptions } from '../engine/types.js';
 import { addEngineFlags } from './engine-options.js';
 
-export interface BenchOptions { data: string; limit: number; engine: EngineOptions; log?: (line: string) => void }
+export interface BenchOptions {
+  data: string; limit: number; engine: EngineOptions; log?: (line: string) => void;
+  /** Messages kept in flight for the latency-against-load curve (default LOAD_LEVELS). */
+  loadLevels?: number[];
+}
 
 interface DecoderFigures {
   p50_ms: number; p95_ms: number; mean_ms: number;
@@ -45,6 +49,27 @@ async function batchOne(engine: Engine, texts: string[], decoder: DecoderKind): 
   };
 }
 
+/** `concurrency` messages in flight at all times (a new one as each returns): throughput and latency at that load. */
+async function atLoad(engine: Engine, texts: string[], concurrency: number) {
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  const lane = async () => {
+    while (next < texts.length) {
+      const text = texts[next++];
+      const s = performance.now();
+      await engine.annotate({ text, decoder: 'parallel' });
+      lat.push(performance.now() - s);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, texts.length) }, lane));
+  const total = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  return { concurrency, msgs_per_s: r2(texts.length / total), p50_ms: r2(quantile(lat, 0.5)), p95_ms: r2(quantile(lat, 0.95)) };
+}
+
+export const LOAD_LEVELS = [1, 2, 4, 8, 16, 32, 64];
+
 export async function runBench(opts: BenchOptions) {
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const texts = readConll(opts.data).map((s) => s.text).slice(0, opts.limit);
@@ -64,6 +89,12 @@ export async function runBench(opts: BenchOptions) {
     const t0 = performance.now();
     await Promise.all(texts.map((text) => engine.annotate({ text, decoder: 'parallel' })));
     const batchedRate = texts.length / ((performance.now() - t0) / 1000);
+    const loadCurve = [];
+    for (const c of opts.loadLevels ?? LOAD_LEVELS) {
+      loadCurve.push(await atLoad(engine, texts, c));
+      const last = loadCurve[loadCurve.length - 1];
+      log(`load ${String(c).padStart(3)} in flight: ${last.msgs_per_s} msg/s, p50 ${last.p50_ms} ms, p95 ${last.p95_ms} ms`);
+    }
     const par = figures.parallel!;
     const ar = figures.autoregressive!;
     const ref = figures.reference!;
@@ -78,7 +109,21 @@ export async function runBench(opts: BenchOptions) {
       speedup_vs_reference_p50: r2(ref.p50_ms / par.p50_ms),
       tokens_ratio_vs_reference: r2(ref.tokens_per_msg / par.tokens_per_msg),
       throughput_gain: r2(batchedRate / par.msgs_per_s),
+      load_curve: loadCurve,
+      parallel_without_drafts: undefined as DecoderFigures | undefined,
     };
+    if ((opts.engine.draftTokens ?? 0) > 0) {
+      // The same messages with copy drafts off, for the passes they save (a second engine: drafting is a setting).
+      await engine.close();
+      const plain = await createEngine({ ...opts.engine, maxWaitMs: 0, draftTokens: 0 });
+      try {
+        result.parallel_without_drafts = await batchOne(plain, texts, 'parallel');
+      } finally {
+        await plain.close();
+      }
+      log(`parallel without drafts: p50 ${result.parallel_without_drafts.p50_ms} ms, ` +
+        `${result.parallel_without_drafts.passes_per_msg} passes/msg (with: ${par.passes_per_msg})`);
+    }
     log(`batched (all ${texts.length} at once): ${result.msgs_per_s_batched} msg/s, gain ${result.throughput_gain}x; ` +
       `speedup p50 vs AR ${result.speedup_p50}x, vs reference ${result.speedup_vs_reference_p50}x; ` +
       `tokens ratio vs reference ${result.tokens_ratio_vs_reference}x`);

@@ -51,4 +51,8 @@ test('bench --json ends with the three decoders and the ratios', () => {
   }
   // Sharing the prompt prefix forwards far fewer tokens than re-encoding it for every query.
   assert.ok(r.tokens_ratio_vs_reference > 2);
+  // The latency-against-load curve, one point per level, and the same messages decoded without copy drafts.
+  assert.deepEqual(r.load_curve.map((p: { concurrency: number }) => p.concurrency), [1, 2, 4, 8, 16, 32, 64]);
+  for (const p of r.load_curve) assert.ok(p.msgs_per_s > 0 && p.p95_ms >= p.p50_ms, JSON.stringify(p));
+  assert.ok(r.parallel_without_drafts.passes_per_msg >= r.decoders.parallel.passes_per_msg, 'drafts never add passes');
 });

@@ -30,7 +30,9 @@ test('a consumer that kafkajs will not restart is restarted; the failed record c
     const got = await readCommitted([topics.output], 4, 90_000);
     assert.deepEqual(got.map((r) => json(r).id).sort(), ['c-0', 'c-1', 'c-2', 'c-3'], 'each once, none lost');
     assert.ok(logs.has(/kafkajs will not restart it; restarting it/), 'the restart is logged');
-    assert.equal((await metrics.consumerRestarts.get()).values[0].value, 1);
+    // At least one: under load the restarted consumer's first join can itself crash and be restarted again (seen
+    // once in CI); what the guarantee covers is the records above, each once.
+    assert.ok((await metrics.consumerRestarts.get()).values[0].value >= 1, 'the restart is counted');
     const port = processor.httpPort();
     assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200, 'healthy once restarted');
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, 30_000, 'ready again');

@@ -102,6 +102,16 @@ def max_diff(model: PadeLM, path: str) -> dict:
     return out
 
 
+def load_config(path: str, rename: str | None) -> dict:
+    """The training config; `rename` (NAME[@VERSION]) gives the bundle another name, as when a retrained model ships
+    beside the bundle it replaces."""
+    cfg = json.load(open(path, encoding="utf-8"))
+    if not rename:
+        return cfg
+    name, _, version = rename.partition("@")
+    return {**cfg, "name": name, "version": version or cfg["version"]}
+
+
 def write_bundle(folder: str, cfg: dict, files: dict, eos_token: str, pad_token: str, report: dict | None = None) -> None:
     """padellm.json through the one writer (bundle.py: architecture read from the graph), and the export report."""
     from tokenizers import Tokenizer
@@ -126,9 +136,11 @@ def main() -> None:
     ap.add_argument("--adapter", help="adapter.pt of that LoRA run")
     ap.add_argument("--fp32-out", help="a large model: the fp32 bundle goes here, --out gets the quantized one only")
     ap.add_argument("--tokenizer", help="tokenizer.json (default: the run's own)")
+    ap.add_argument("--name", help="the bundle's name and version as NAME[@VERSION] (default: the config's)")
     args = ap.parse_args()
+    cfg = load_config(args.config, args.name)
     if args.fp32_out:
-        return export_large(args)
+        return export_large(args, cfg)
     ckpt = torch.load(os.path.join(args.run, "model.pt"), map_location="cpu")
     c = ModelConfig(**ckpt["config"])
     model = PadeLM(c)
@@ -145,12 +157,11 @@ def main() -> None:
         report.update(max_abs_diff_int8=max_diff(model, int8), bytes_int8=os.path.getsize(int8))
         files["model_int8"] = "model.int8.onnx"
     shutil.copy(args.tokenizer or os.path.join(args.run, "tokenizer.json"), os.path.join(args.out, "tokenizer.json"))
-    cfg = json.load(open(args.config, encoding="utf-8"))
     write_bundle(args.out, cfg, files, args.eos_token, args.pad_token, report)
     print(json.dumps(report))
 
 
-def export_large(args) -> None:
+def export_large(args, cfg: dict) -> None:
     """A model too large to commit in fp32: the fp32 bundle goes to --fp32-out, the committed one holds the
     quantized model only (gguf_quant.py: the exact GGUF grid plus the adapter for a LoRA run, else int8)."""
     from .gguf_quant import build_bundle_model
@@ -159,7 +170,6 @@ def export_large(args) -> None:
     model = PadeLM(c)
     model.load_state_dict(ckpt["model"])
     model.eval()
-    cfg = json.load(open(args.config, encoding="utf-8"))
     for folder in (args.out, args.fp32_out):
         os.makedirs(folder, exist_ok=True)
         shutil.copy(args.tokenizer or os.path.join(args.run, "tokenizer.json"), os.path.join(folder, "tokenizer.json"))
