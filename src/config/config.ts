@@ -41,6 +41,7 @@ export interface Config {
   maxTokensPerPass: number;
   maxWaitMs: number;
   draftTokens: number;
+  guessFirstMention: boolean;
   maxInflight: number;
   maxTextChars: number;
   httpPort: number;

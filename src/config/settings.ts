@@ -89,6 +89,10 @@ export const SETTINGS: Setting[] = [
   { key: 'draftTokens', engine: true, flag: '--draft-tokens <n>', env: 'PADELLM_DRAFT_TOKENS',
     help: 'engine: text tokens a mention row drafts and verifies in one pass; 0 decodes one token per pass (default 8)',
     schema: int(0, { maximum: 64, default: 8 }) },
+  { key: 'guessFirstMention', engine: true, flag: '--guess-first-mention <bool>', env: 'PADELLM_GUESS_FIRST_MENTION',
+    help: 'engine: each label row also carries mention row 1 of a count of 1, saving a pass where the count is 1 ' +
+      '(same output; more tokens in that pass) (default true)',
+    schema: { type: 'boolean', default: true } },
   { key: 'maxInflight', flag: '--max-inflight <n>', env: 'PADELLM_MAX_INFLIGHT',
     help: 'messages admitted to the engine before partitions pause (default 64)', schema: int(1, { default: 64 }) },
   { key: 'maxTextChars', flag: '--max-text-chars <n>', env: 'PADELLM_MAX_TEXT_CHARS',

@@ -1,7 +1,8 @@
 // PaDeLLM parallel decoding for one message, with prefix sharing:
 // prefill the prompt up to {label} once -> one row per label with its suffix -> greedy count -> for k in 1..n
 // a row forked from the label's prompt cache fed count(n) + mention-prefix(k) -> greedy mention until EOS/cap, with
-// copy drafts from the text verified a whole span per pass (draft.ts, steps.ts: generateDrafted).
+// copy drafts from the text verified a whole span per pass (draft.ts, steps.ts: generateDrafted). Optionally the
+// label row also carries mention row 1 of a count of 1, the commonest non-zero count (labelRowGuessingOne).
 import { argmax } from './greedy.js';
 import { TextDrafter } from './draft.js';
 import { generate, generateDrafted, mentionStopFor, readMention } from './steps.js';
@@ -18,7 +19,8 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
 
   constructor(private readonly ctx: DecodeContext, textIds: number[], private readonly labels: string[]) {
     this.mentionStop = mentionStopFor(ctx);
-    this.drafter = ctx.maxDraftTokens > 0 ? new TextDrafter(textIds, ctx.decode, ctx.maxDraftTokens) : null;
+    this.drafter = ctx.maxDraftTokens > 0
+      ? new TextDrafter(ctx.decode(textIds), (s) => ctx.encode(s), (ids) => ctx.decode(ids), ctx.maxDraftTokens) : null;
     this.queue.push({ tokens: ctx.prompts.promptPrefix(textIds), past: null, logitsAt: [], done: (out) => this.forkLabels(out.kv) });
   }
 
@@ -33,8 +35,37 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
   private forkLabels(prefix: K): void {
     this.open += this.labels.length - 1;
     for (const label of this.labels) {
-      this.queue.push({ tokens: this.ctx.prompts.labelSuffix(label), past: prefix, done: (out) => this.count(label, out) });
+      const suffix = this.ctx.prompts.labelSuffix(label);
+      if (this.ctx.guessFirstMention) this.labelRowGuessingOne(label, prefix, suffix);
+      else this.queue.push({ tokens: suffix, past: prefix, done: (out) => this.count(label, out) });
     }
+  }
+
+  /**
+   * The label's row goes on past its prompt as if the count were 1 ("1\n<mention 1>"), and reads the logits of
+   * each count token and of the first mention token. The prompt's logits do not depend on what follows them, so
+   * the count read is the plain one; when it is 1 the row is already mention row 1, one pass early. Otherwise the
+   * count goes on the plain way from the prompt's cache (the guessed positions are cut off).
+   */
+  private labelRowGuessingOne(label: string, prefix: K, suffix: number[]): void {
+    const guess = this.mentionPrompt(1, 1);
+    const countLen = this.ctx.prompts.countIds(1).length;
+    const tokens = [...suffix, ...guess];
+    const countAt = Array.from({ length: countLen }, (_, i) => suffix.length - 1 + i);
+    this.queue.push({
+      tokens, past: prefix, logitsAt: [...countAt, tokens.length - 1],
+      done: (out) => {
+        const vocab = out.logits.length;
+        const at = (i: number) => out.logitsAt!.subarray(i * vocab, (i + 1) * vocab);
+        const counted: number[] = [];
+        for (let i = 0; i < countLen; i++) {
+          counted.push(argmax(at(i)));
+          if (this.ctx.countStop(counted) || counted[i] !== guess[i]) break;
+        }
+        if (this.ctx.countStop(counted) && this.ctx.readCount(counted) === 1) return this.mention(label, 1, out);
+        this.count(label, { logits: at(0), kv: out.kv.prefix(prefix.length + suffix.length) as K });
+      },
+    });
   }
 
   /**

@@ -46,7 +46,11 @@ export interface DecodeContext {
   prompts: Prompts;
   /** Most text tokens a mention row drafts and verifies in one pass (draft.ts); 0 decodes one token per pass. */
   maxDraftTokens: number;
+  /** The parallel decoder's label rows also carry mention row 1 of a count of 1 (parallel.ts). */
+  guessFirstMention: boolean;
   decode(ids: readonly number[]): string;
+  /** Text to token ids without special tokens, as the model's prompts and answers are encoded. */
+  encode(text: string): number[];
   /** The count answered by generated step-1 tokens (normally parseCount of their text). */
   readCount(tokens: readonly number[]): number;
   /** When step-1 generation stops (normally countStop over their text). */

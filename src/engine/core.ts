@@ -24,11 +24,13 @@ import type { AnnotateRequest, AnnotateResult, ModelInfo } from './types.js';
 const LOGITS_BUDGET_BYTES = 512 * 2 ** 20;
 
 export function decodeContext(bundle: ModelBundle, tokenizer: TextTokenizer, templates: Templates,
-  draftTokens: number): DecodeContext {
+  draftTokens: number, guessFirstMention: boolean): DecodeContext {
   const { tokens, limits } = bundle.config;
   const base = {
     eosId: tokens.eos_id, newlineId: tokens.newline_id, limits, prompts: templates, maxDraftTokens: draftTokens,
-    decode: (ids: readonly number[]) => tokenizer.decode(ids), offsets: (ids: readonly number[]) => tokenizer.offsets(ids),
+    guessFirstMention,
+    decode: (ids: readonly number[]) => tokenizer.decode(ids), encode: (text: string) => tokenizer.encode(text),
+    offsets: (ids: readonly number[]) => tokenizer.offsets(ids),
   };
   return { ...base, readCount: countReader(base), countStop: countStopFor(base) };
 }
@@ -65,7 +67,8 @@ export class EngineCore {
       executionProvider: session.executionProvider,
       skippedProviders: session.skippedProviders,
     };
-    return new EngineCore(tokenizer, session, scheduler, model, decodeContext(bundle, tokenizer, templates, opts.draftTokens));
+    return new EngineCore(tokenizer, session, scheduler, model, decodeContext(bundle, tokenizer, templates, opts.draftTokens,
+      opts.guessFirstMention));
   }
 
   async annotate(req: AnnotateRequest): Promise<AnnotateResult> {

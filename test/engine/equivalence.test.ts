@@ -18,7 +18,7 @@ import type { DecodeContext, GeneratedMention } from '../../src/decoding/task.js
 import { SENTENCES } from '../helpers/sentences.js';
 import { bundlesUnderTest, randomCounts } from '../helpers/fixtures.js';
 
-/** The engine's default (settings.ts: draftTokens). */
+/** The engine's defaults (settings.ts: draftTokens, guessFirstMention true). */
 const DRAFT_TOKENS = 8;
 
 async function setup(dir: string, random: boolean) {
@@ -27,7 +27,7 @@ async function setup(dir: string, random: boolean) {
   const templates = new Templates(bundle.config, tokenizer);
   const opened = await openSession(bundle.modelPath('fp32'), bundle.config.architecture, bundle.config.tokens.pad_id, { intraOpThreads: 1 });
   const forward = opened.forward;
-  const ctx: DecodeContext = decodeContext(bundle, tokenizer, templates, DRAFT_TOKENS);
+  const ctx: DecodeContext = decodeContext(bundle, tokenizer, templates, DRAFT_TOKENS, true);
   if (random) {
     randomCounts(ctx, await commonFirstToken(forward, ctx, tokenizer, bundle.config.labels));
     ctx.limits = { ...ctx.limits, max_mention_tokens: 6, max_ar_tokens: 24 };
@@ -109,9 +109,9 @@ const int8Activations = (dir: string) => loadBundle(dir).config.files.model.ends
 for (const { dir, random } of bundlesUnderTest()) {
   const name = dir.split('/').pop()!;
   const exactScores = !int8Activations(dir);
-  test(`${name}: batched prefix-shared parallel decoding, with copy drafts and without, == naive one-query-at-a-time greedy decoding`, async (t) => {
+  test(`${name}: batched prefix-shared parallel decoding, with copy drafts and the first-mention guess and without, == naive one-query-at-a-time greedy decoding`, async (t) => {
     const { tokenizer, forward, ctx, labels } = await setup(dir, random);
-    const plainCtx = { ...ctx, maxDraftTokens: 0 };
+    const plainCtx = { ...ctx, maxDraftTokens: 0, guessFirstMention: false };
     const scheduler = new Scheduler<KvView>(forward, { maxRowsPerPass: 48, maxTokensPerPass: 1200, maxWaitMs: 0 });
     const texts = random ? SENTENCES : SENTENCES.slice(0, 50);
     const tasks = texts.map((t) => new ParallelTask<KvView>(ctx, tokenizer.encode(t), labels));
@@ -121,19 +121,20 @@ for (const { dir, random } of bundlesUnderTest()) {
     for (let i = 0; i < texts.length; i++) {
       const want = await naiveParallel(forward, ctx, tokenizer.encode(texts[i]), labels);
       assertSame(tasks[i].mentions(), want, `${name} sentence ${i}`, exactScores);
-      assertSame(plain[i].mentions(), want, `${name} sentence ${i} (no drafts)`, exactScores);
+      assertSame(plain[i].mentions(), want, `${name} sentence ${i} (no drafts, no guess)`, exactScores);
       mentions += want.length;
     }
-    // Passes per message, each message alone: drafts never add one, and on a trained model they save some.
+    // Passes per message, each message alone: drafts and the guess never add one; on a trained model they save some.
     const alone = async (c: DecodeContext) => {
       let passes = 0;
       for (const text of texts.slice(0, 10)) passes += (await scheduler.submit(new ParallelTask<KvView>(c, tokenizer.encode(text), labels))).passes;
       return passes / 10;
     };
-    const [drafted, undrafted] = [await alone(ctx), await alone(plainCtx)];
-    t.diagnostic(`${name}: passes per message alone ${drafted} with drafts, ${undrafted} without`);
-    assert.ok(drafted <= undrafted, `drafts never cost passes: ${drafted} vs ${undrafted}`);
-    if (!random) assert.ok(drafted < undrafted, `drafts save passes on a trained model: ${drafted} vs ${undrafted}`);
+    const draftsOnly = { ...ctx, guessFirstMention: false };
+    const [both, drafted, undrafted] = [await alone(ctx), await alone(draftsOnly), await alone(plainCtx)];
+    t.diagnostic(`${name}: passes per message alone ${both} with drafts and the guess, ${drafted} with drafts, ${undrafted} with neither`);
+    assert.ok(both <= drafted && drafted <= undrafted, `speculation never costs passes: ${both}, ${drafted}, ${undrafted}`);
+    if (!random) assert.ok(both < drafted && drafted < undrafted, `each saves passes on a trained model: ${both}, ${drafted}, ${undrafted}`);
     assert.ok(mentions > 0, 'step 2 was exercised');
     const differ = differing.filter((w) => w.startsWith(`${name} `));
     t.diagnostic(`${name}: ${texts.length} sentences, ${mentions} mentions; sentences differing ${differ.length}` +
