@@ -93,10 +93,18 @@ def bundle_passes(bundle: str, threads: int) -> dict:
     sess = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
     m = onnx.load(path)
     weight_bytes = sum(t.ByteSize() for t in m.graph.initializer)
-    h, layers, ffn = arch["hidden"], arch["layers"], arch["ffn"]
-    kv = arch["kv_heads"] * arch["head_dim"]
-    layer_params = layers * (2 * h * h + 2 * h * kv + 3 * h * ffn)
-    head_params = arch["vocab_size"] * h
+    layers = arch["layers"]
+    # Multiply-adds per token, read off the graph's weight matmuls; the LM head is the one with N = vocabulary.
+    inits = {t.name: t for t in m.graph.initializer}
+    sizes = []
+    for node in m.graph.node:
+        if node.op_type == "MatMulNBits":
+            a = {x.name: x.i for x in node.attribute}
+            sizes.append(a["K"] * a["N"])
+        elif node.op_type == "MatMul" and node.input[1] in inits:
+            sizes.append(int(np.prod(inits[node.input[1]].dims)))
+    head_params = max(sizes)
+    layer_params = sum(sizes) - head_params
     rng = np.random.default_rng(2)
     names = {i.name for i in sess.get_inputs()}
 

@@ -42,6 +42,7 @@ export interface Config {
   maxWaitMs: number;
   draftTokens: number;
   guessFirstMention: boolean;
+  mentionsFromText: boolean;
   maxInflight: number;
   maxTextChars: number;
   httpPort: number;

@@ -2,7 +2,8 @@
 import type { Config } from './config.js';
 
 export const ENGINE_KEYS = ['modelDir', 'modelVariant', 'executionProviders', 'intraOpThreads', 'interOpThreads',
-  'maxRowsPerPass', 'maxTokensPerPass', 'maxWaitMs', 'draftTokens', 'guessFirstMention'] as const;
+  'maxRowsPerPass', 'maxTokensPerPass', 'maxWaitMs', 'draftTokens', 'guessFirstMention',
+  'mentionsFromText'] as const;
 
 export type EngineKey = typeof ENGINE_KEYS[number];
 

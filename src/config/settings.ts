@@ -93,6 +93,10 @@ export const SETTINGS: Setting[] = [
     help: 'engine: each label row also carries mention row 1 of a count of 1, saving a pass where the count is 1 ' +
       '(same output; more tokens in that pass) (default true)',
     schema: { type: 'boolean', default: true } },
+  { key: 'mentionsFromText', engine: true, flag: '--mentions-from-text <bool>', env: 'PADELLM_MENTIONS_FROM_TEXT',
+    help: 'engine: step 2 keeps each mention a span of the text (the most probable token that does, else the end); ' +
+      'false decodes plain greedy (default true)',
+    schema: { type: 'boolean', default: true } },
   { key: 'maxInflight', flag: '--max-inflight <n>', env: 'PADELLM_MAX_INFLIGHT',
     help: 'messages admitted to the engine before partitions pause (default 64)', schema: int(1, { default: 64 }) },
   { key: 'maxTextChars', flag: '--max-text-chars <n>', env: 'PADELLM_MAX_TEXT_CHARS',

@@ -2,9 +2,11 @@
 // prefill the prompt up to {label} once -> one row per label with its suffix -> greedy count -> for k in 1..n
 // a row forked from the label's prompt cache fed count(n) + mention-prefix(k) -> greedy mention until EOS/cap, with
 // copy drafts from the text verified a whole span per pass (draft.ts, steps.ts: generateDrafted). Optionally the
-// label row also carries mention row 1 of a count of 1, the commonest non-zero count (labelRowGuessingOne).
+// label row also carries mention row 1 of a count of 1, the commonest non-zero count (labelRowGuessingOne), and
+// mentions are kept to spans of the text (copy-constraint.ts).
 import { argmax } from './greedy.js';
 import { TextDrafter } from './draft.js';
+import { greedyChooser, textSpanChooser, type Chooser } from './copy-constraint.js';
 import { generate, generateDrafted, mentionStopFor, readMention } from './steps.js';
 import type { StopCriterion } from './stopping.js';
 import type { KvHandle, PassOutput } from '../types/pass.js';
@@ -16,11 +18,14 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
   private open = 1;
   private readonly mentionStop: StopCriterion;
   private readonly drafter: TextDrafter | null;
+  private readonly choose: Chooser;
 
   constructor(private readonly ctx: DecodeContext, textIds: number[], private readonly labels: string[]) {
     this.mentionStop = mentionStopFor(ctx);
-    this.drafter = ctx.maxDraftTokens > 0
-      ? new TextDrafter(ctx.decode(textIds), (s) => ctx.encode(s), (ids) => ctx.decode(ids), ctx.maxDraftTokens) : null;
+    const text = ctx.decode(textIds);
+    const decode = (ids: readonly number[]) => ctx.decode(ids);
+    this.drafter = ctx.maxDraftTokens > 0 ? new TextDrafter(text, (s) => ctx.encode(s), decode, ctx.maxDraftTokens) : null;
+    this.choose = ctx.mentionsFromText ? textSpanChooser(text, decode, ctx.eosId) : greedyChooser;
     this.queue.push({ tokens: ctx.prompts.promptPrefix(textIds), past: null, logitsAt: [], done: (out) => this.forkLabels(out.kv) });
   }
 
@@ -176,8 +181,8 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
       this.found.push({ label, k, ...readMention(this.ctx, tokens, probs) });
       this.open--;
     };
-    if (this.drafter) generateDrafted(this.queue, first, this.mentionStop, this.drafter, finish);
-    else generate(this.queue, first, this.mentionStop, finish);
+    if (this.drafter) generateDrafted(this.queue, first, this.mentionStop, this.drafter, finish, this.choose);
+    else generate(this.queue, first, this.mentionStop, finish, this.choose);
   }
 }
 

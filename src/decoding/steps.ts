@@ -1,6 +1,6 @@
 // Building blocks the decoders share: greedy generation on one row, reading answers, the usual count rules.
 import { countStop, parseCount } from './count.js';
-import { greedy } from './greedy.js';
+import { greedyChooser, type Chooser } from './copy-constraint.js';
 import { anyOf, stopAtLength, stopAtToken, type StopCriterion } from './stopping.js';
 import type { KvHandle, PassOutput } from '../types/pass.js';
 import type { DecodeContext, RowQueue } from './task.js';
@@ -9,12 +9,12 @@ import type { TextDrafter } from './draft.js';
 /** Greedy generation of one answer on one row: calls back with the tokens and their probabilities. */
 export function generate<K extends KvHandle>(
   queue: RowQueue<K>, first: PassOutput<K>, stop: StopCriterion,
-  finish: (tokens: number[], probs: number[]) => void,
+  finish: (tokens: number[], probs: number[]) => void, choose: Chooser = greedyChooser,
 ): void {
   const tokens: number[] = [];
   const probs: number[] = [];
   const step = (out: PassOutput<K>) => {
-    const c = greedy(out.logits);
+    const c = choose(out.logits, tokens);
     tokens.push(c.token);
     probs.push(c.prob);
     if (stop(tokens)) finish(tokens, probs);
@@ -31,13 +31,13 @@ export function generate<K extends KvHandle>(
  */
 export function generateDrafted<K extends KvHandle>(
   queue: RowQueue<K>, first: PassOutput<K>, stop: StopCriterion, drafter: TextDrafter,
-  finish: (tokens: number[], probs: number[]) => void,
+  finish: (tokens: number[], probs: number[]) => void, choose: Chooser = greedyChooser,
 ): void {
   const tokens: number[] = [];
   const probs: number[] = [];
-  /** Takes the greedy token of `logits`; true when generation is over. */
+  /** Takes the chosen token of `logits`; true when generation is over. */
   const take = (logits: Float32Array) => {
-    const c = greedy(logits);
+    const c = choose(logits, tokens);
     tokens.push(c.token);
     probs.push(c.prob);
     return stop(tokens);

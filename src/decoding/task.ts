@@ -48,6 +48,8 @@ export interface DecodeContext {
   maxDraftTokens: number;
   /** The parallel decoder's label rows also carry mention row 1 of a count of 1 (parallel.ts). */
   guessFirstMention: boolean;
+  /** Step 2 keeps each mention a span of the text (copy-constraint.ts); false decodes plain greedy. */
+  mentionsFromText: boolean;
   decode(ids: readonly number[]): string;
   /** Text to token ids without special tokens, as the model's prompts and answers are encoded. */
   encode(text: string): number[];

@@ -3,6 +3,7 @@
 // the window is split into sentence chunks with the tokenizer right here, decoded together and merged back.
 import { UnknownLabelError } from '../errors.js';
 import type { ResolvedEngineOptions } from '../config/engine-options.js';
+import type { Config } from '../config/config.js';
 import { loadBundle, type ModelBundle } from '../model/bundle.js';
 import { Templates } from '../model/templates.js';
 import { TextTokenizer } from '../model/tokenizer.js';
@@ -23,12 +24,15 @@ import type { AnnotateRequest, AnnotateResult, ModelInfo } from './types.js';
 /** A plain Optimum decoder returns logits for every input position: keep one pass's logits under this many bytes. */
 const LOGITS_BUDGET_BYTES = 512 * 2 ** 20;
 
+/** The decoding settings (settings.ts). */
+export type DecodeSettings = Pick<Config, 'draftTokens' | 'guessFirstMention' | 'mentionsFromText'>;
+
 export function decodeContext(bundle: ModelBundle, tokenizer: TextTokenizer, templates: Templates,
-  draftTokens: number, guessFirstMention: boolean): DecodeContext {
+  settings: DecodeSettings): DecodeContext {
   const { tokens, limits } = bundle.config;
   const base = {
-    eosId: tokens.eos_id, newlineId: tokens.newline_id, limits, prompts: templates, maxDraftTokens: draftTokens,
-    guessFirstMention,
+    eosId: tokens.eos_id, newlineId: tokens.newline_id, limits, prompts: templates, maxDraftTokens: settings.draftTokens,
+    guessFirstMention: settings.guessFirstMention, mentionsFromText: settings.mentionsFromText,
     decode: (ids: readonly number[]) => tokenizer.decode(ids), encode: (text: string) => tokenizer.encode(text),
     offsets: (ids: readonly number[]) => tokenizer.offsets(ids),
   };
@@ -67,8 +71,7 @@ export class EngineCore {
       executionProvider: session.executionProvider,
       skippedProviders: session.skippedProviders,
     };
-    return new EngineCore(tokenizer, session, scheduler, model, decodeContext(bundle, tokenizer, templates, opts.draftTokens,
-      opts.guessFirstMention));
+    return new EngineCore(tokenizer, session, scheduler, model, decodeContext(bundle, tokenizer, templates, opts));
   }
 
   async annotate(req: AnnotateRequest): Promise<AnnotateResult> {

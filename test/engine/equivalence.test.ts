@@ -12,6 +12,7 @@ import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { decodeContext } from '../../src/engine/core.js';
 import { ParallelTask } from '../../src/decoding/parallel.js';
 import { mentionStopFor, readMention } from '../../src/decoding/steps.js';
+import { greedyChooser, textSpanChooser, type Chooser } from '../../src/decoding/copy-constraint.js';
 import { AutoregressiveTask } from '../../src/decoding/autoregressive.js';
 import { greedy } from '../../src/decoding/greedy.js';
 import type { DecodeContext, GeneratedMention } from '../../src/decoding/task.js';
@@ -27,7 +28,8 @@ async function setup(dir: string, random: boolean) {
   const templates = new Templates(bundle.config, tokenizer);
   const opened = await openSession(bundle.modelPath('fp32'), bundle.config.architecture, bundle.config.tokens.pad_id, { intraOpThreads: 1 });
   const forward = opened.forward;
-  const ctx: DecodeContext = decodeContext(bundle, tokenizer, templates, DRAFT_TOKENS, true);
+  const ctx: DecodeContext = decodeContext(bundle, tokenizer, templates,
+    { draftTokens: DRAFT_TOKENS, guessFirstMention: true, mentionsFromText: true });
   if (random) {
     randomCounts(ctx, await commonFirstToken(forward, ctx, tokenizer, bundle.config.labels));
     ctx.limits = { ...ctx.limits, max_mention_tokens: 6, max_ar_tokens: 24 };
@@ -48,13 +50,14 @@ async function commonFirstToken(forward: RunPass<KvView>, ctx: DecodeContext, to
   return [...seen].sort((a, b) => b[1] - a[1])[0][0];
 }
 
-/** Generates one answer greedily on a single row, from scratch. */
-async function naiveGenerate(forward: RunPass<KvView>, prompt: number[], stop: (g: readonly number[]) => boolean) {
+/** Generates one answer greedily (or as `choose` picks) on a single row, from scratch. */
+async function naiveGenerate(forward: RunPass<KvView>, prompt: number[], stop: (g: readonly number[]) => boolean,
+  choose: Chooser = greedyChooser) {
   const tokens: number[] = [];
   const probs: number[] = [];
   let [out] = await forward([{ tokens: prompt, past: null }]);
   for (;;) {
-    const c = greedy(out.logits);
+    const c = choose(out.logits, tokens);
     tokens.push(c.token);
     probs.push(c.prob);
     if (stop(tokens)) return { tokens, probs };
@@ -62,18 +65,24 @@ async function naiveGenerate(forward: RunPass<KvView>, prompt: number[], stop: (
   }
 }
 
+/** Every query alone: mentions kept to spans of the text (`fromText`) and plain greedy (`plain`), one count each. */
 async function naiveParallel(forward: RunPass<KvView>, ctx: DecodeContext, textIds: number[], labels: string[]) {
-  const found: GeneratedMention[] = [];
+  const fromText: GeneratedMention[] = [];
+  const plain: GeneratedMention[] = [];
+  const spans = textSpanChooser(ctx.decode(textIds), (ids) => ctx.decode(ids), ctx.eosId);
   for (const label of labels) {
     const prompt = [...ctx.prompts.promptPrefix(textIds), ...ctx.prompts.labelSuffix(label)];
     const count = await naiveGenerate(forward, prompt, (t) => ctx.countStop(t));
     const n = ctx.readCount(count.tokens);
     for (let k = 1; k <= n; k++) {
-      const m = await naiveGenerate(forward, [...prompt, ...ctx.prompts.countIds(n), ...ctx.prompts.mentionPrefix(k)], mentionStopFor(ctx));
-      found.push({ label, k, ...readMention(ctx, m.tokens, m.probs) });
+      const query = [...prompt, ...ctx.prompts.countIds(n), ...ctx.prompts.mentionPrefix(k)];
+      const m = await naiveGenerate(forward, query, mentionStopFor(ctx), spans);
+      fromText.push({ label, k, ...readMention(ctx, m.tokens, m.probs) });
+      const g = await naiveGenerate(forward, query, mentionStopFor(ctx));
+      plain.push({ label, k, ...readMention(ctx, g.tokens, g.probs) });
     }
   }
-  return found;
+  return { fromText, plain };
 }
 
 /** Sentences whose batched mentions differ from the naive ones (int8-activation bundles only). */
@@ -109,9 +118,9 @@ const int8Activations = (dir: string) => loadBundle(dir).config.files.model.ends
 for (const { dir, random } of bundlesUnderTest()) {
   const name = dir.split('/').pop()!;
   const exactScores = !int8Activations(dir);
-  test(`${name}: batched prefix-shared parallel decoding, with copy drafts and the first-mention guess and without, == naive one-query-at-a-time greedy decoding`, async (t) => {
+  test(`${name}: batched prefix-shared parallel decoding, with copy drafts, the first-mention guess and mentions from the text and with none, == naive one-query-at-a-time decoding`, async (t) => {
     const { tokenizer, forward, ctx, labels } = await setup(dir, random);
-    const plainCtx = { ...ctx, maxDraftTokens: 0, guessFirstMention: false };
+    const plainCtx = { ...ctx, maxDraftTokens: 0, guessFirstMention: false, mentionsFromText: false };
     const scheduler = new Scheduler<KvView>(forward, { maxRowsPerPass: 48, maxTokensPerPass: 1200, maxWaitMs: 0 });
     const texts = random ? SENTENCES : SENTENCES.slice(0, 50);
     const tasks = texts.map((t) => new ParallelTask<KvView>(ctx, tokenizer.encode(t), labels));
@@ -120,9 +129,13 @@ for (const { dir, random } of bundlesUnderTest()) {
     let mentions = 0;
     for (let i = 0; i < texts.length; i++) {
       const want = await naiveParallel(forward, ctx, tokenizer.encode(texts[i]), labels);
-      assertSame(tasks[i].mentions(), want, `${name} sentence ${i}`, exactScores);
-      assertSame(plain[i].mentions(), want, `${name} sentence ${i} (no drafts, no guess)`, exactScores);
-      mentions += want.length;
+      assertSame(tasks[i].mentions(), want.fromText, `${name} sentence ${i}`, exactScores);
+      assertSame(plain[i].mentions(), want.plain, `${name} sentence ${i} (plain: no drafts, no guess, any string)`, exactScores);
+      // Whole characters only: a mention cut by the token cap may end inside a character.
+      for (const m of want.fromText) {
+        assert.ok(texts[i].includes(m.text.replace(/\uFFFD+$/, '')), `${name} sentence ${i}: "${m.text}" is in the text`);
+      }
+      mentions += want.fromText.length;
     }
     // Passes per message, each message alone: drafts and the guess never add one; on a trained model they save some.
     const alone = async (c: DecodeContext) => {
@@ -131,7 +144,8 @@ for (const { dir, random } of bundlesUnderTest()) {
       return passes / 10;
     };
     const draftsOnly = { ...ctx, guessFirstMention: false };
-    const [both, drafted, undrafted] = [await alone(ctx), await alone(draftsOnly), await alone(plainCtx)];
+    const neither = { ...draftsOnly, maxDraftTokens: 0 };
+    const [both, drafted, undrafted] = [await alone(ctx), await alone(draftsOnly), await alone(neither)];
     t.diagnostic(`${name}: passes per message alone ${both} with drafts and the guess, ${drafted} with drafts, ${undrafted} with neither`);
     assert.ok(both <= drafted && drafted <= undrafted, `speculation never costs passes: ${both}, ${drafted}, ${undrafted}`);
     if (!random) assert.ok(both < drafted && drafted < undrafted, `each saves passes on a trained model: ${both}, ${drafted}, ${undrafted}`);
