@@ -1,6 +1,7 @@
 // Model bundles the engine tests run against: the random-weight fixtures and, when present, the trained model.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_MODEL_DIR } from '../../src/config/embedded.js';
 import type { Prompts } from '../../src/decoding/task.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -9,8 +10,8 @@ export const FIXTURES = ['tiny-llama', 'qwen2', 'gpt2'].map((n) => join(root, 't
 export const ENGINE_FIXTURES = ['tiny-llama-fp16', 'tiny-llama-nopos'].map((n) => join(root, 'test', 'fixtures', 'engine', n));
 /** The 2.7M-parameter model trained from scratch (dev F1 about 41), the fast trained fixture. */
 export const TRAINED = join(root, 'models', 'padellm-conll03-small');
-/** SmolLM2-135M fine-tuned (models/padellm-conll03-smollm2/README.md), tested when its bundle is there. */
-export const EMBEDDED = join(root, 'models', 'padellm-conll03-smollm2');
+/** The embedded default, SmolLM2-135M fine-tuned (its card: models/<name>/README.md), tested when its bundle is there. */
+export const EMBEDDED = DEFAULT_MODEL_DIR;
 
 /** Fixture bundles first, then the trained models that exist. Random weights get `random: true`. */
 export function bundlesUnderTest(): Array<{ dir: string; random: boolean }> {
