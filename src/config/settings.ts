@@ -91,8 +91,8 @@ export const SETTINGS: Setting[] = [
     schema: int(0, { maximum: 64, default: 8 }) },
   { key: 'guessFirstMention', engine: true, flag: '--guess-first-mention <bool>', env: 'PADELLM_GUESS_FIRST_MENTION',
     help: 'engine: each label row also carries mention row 1 of a count of 1, saving a pass where the count is 1 ' +
-      '(same output; more tokens in that pass) (default true)',
-    schema: { type: 'boolean', default: true } },
+      '(same output; more tokens in that pass) (default false: the tokens cost more than the pass on a CPU)',
+    schema: { type: 'boolean', default: false } },
   { key: 'mentionsFromText', engine: true, flag: '--mentions-from-text <bool>', env: 'PADELLM_MENTIONS_FROM_TEXT',
     help: 'engine: step 2 keeps each mention a span of the text (the most probable token that does, else the end); ' +
       'false decodes plain greedy (default true)',

@@ -19,7 +19,7 @@ import type { DecodeContext, GeneratedMention } from '../../src/decoding/task.js
 import { SENTENCES } from '../helpers/sentences.js';
 import { bundlesUnderTest, randomCounts } from '../helpers/fixtures.js';
 
-/** The engine's defaults (settings.ts: draftTokens, guessFirstMention true). */
+/** The engine's draft length (settings.ts), with the first-mention guess on; the drafts-only case below is the default. */
 const DRAFT_TOKENS = 8;
 
 async function setup(dir: string, random: boolean) {

@@ -67,12 +67,15 @@ class Attention(nn.Module):
         if past_k is not None:
             k = torch.cat([past_k, k], dim=2)
             v = torch.cat([past_v, v], dim=2)
+        # Grouped query heads meet their KV head by folding the group into the query axis, [b, kv, rep * n, d],
+        # instead of repeating K and V per query head: the same sums, but a pass no longer copies every row's whole
+        # past `rep` times (ONNX Tile was half of a 64-row decode pass on the 135M model).
         rep = c.heads // c.kv_heads
-        kk = k.repeat_interleave(rep, dim=1) if rep > 1 else k
-        vv = v.repeat_interleave(rep, dim=1) if rep > 1 else v
-        att = (q @ kk.transpose(-1, -2)) * (c.head_dim ** -0.5)
+        t = k.shape[2]
+        qg = q.reshape(b, c.kv_heads, rep * n, c.head_dim)
+        att = ((qg @ k.transpose(-1, -2)) * (c.head_dim ** -0.5)).view(b, c.heads, n, t)
         att = att.masked_fill(~mask, torch.finfo(att.dtype).min)
-        y = torch.softmax(att, dim=-1) @ vv
+        y = (torch.softmax(att, dim=-1).view(b, c.kv_heads, rep * n, t) @ v).view(b, c.heads, n, c.head_dim)
         return self.o(y.transpose(1, 2).reshape(b, n, c.heads * c.head_dim)), k, v
 
 
