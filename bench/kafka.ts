@@ -3,7 +3,7 @@
 // sampled throughout. `--minutes N` adds a soak at a steady rate and reports RSS start/end/max.
 //
 //   node dist/bench/kafka.js [conll-file] [--limit 400] [--rounds 3] [--intra-op-threads N] [--minutes 0] [--light-count 100]
-//                            [--light-rate 5]
+//                            [--light-rate 1]
 //                            [--model-dir DIR] [--generated]
 // Data: the CoNLL file (default ../shared/data/conll2003/dev.txt next to the repository), or generated sentences
 // with --generated or when the file is missing. Stack addresses: .stack/env (scripts/stack/start.sh) or PADELLM_*.
@@ -17,6 +17,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { readConll } from '../src/eval/conll.js';
 import { createEngine } from '../src/engine/index.js';
 import { loadEngineOptions } from '../src/config/config.js';
+import { DEFAULT_MODEL_DIR } from '../src/config/embedded.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const { values: opts, positionals } = parseArgs({
@@ -27,15 +28,13 @@ const { values: opts, positionals } = parseArgs({
     'intra-op-threads': { type: 'string' },
     minutes: { type: 'string', default: '0' },
     'light-count': { type: 'string', default: '100' },
-    'light-rate': { type: 'string', default: '5' },
+    'light-rate': { type: 'string', default: '1' },
     'model-dir': { type: 'string' },
     generated: { type: 'boolean', default: false },
   },
 });
 
-const embedded = join(root, 'models', 'padellm-conll03-small');
-const modelDir = opts['model-dir'] ?? process.env.PADELLM_MODEL_DIR ??
-  (existsSync(join(embedded, 'padellm.json')) ? embedded : join(root, 'test', 'fixtures', 'models', 'qwen2'));
+const modelDir = opts['model-dir'] ?? process.env.PADELLM_MODEL_DIR ?? DEFAULT_MODEL_DIR;
 const dataPath = positionals[0] ?? join(root, '..', 'shared', 'data', 'conll2003', 'dev.txt');
 const limit = Number(opts.limit);
 const roundCount = Math.max(1, Number(opts.rounds));

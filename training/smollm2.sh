@@ -68,5 +68,7 @@ resume=()
 "$py" -m padellm.export --run "$run" --config configs/conll03-smollm2.json --eos-token '<|im_end|>' \
   --tokenizer "$base/tokenizer.json" --out "$out" --fp32-out "$run/bundle-fp32" \
   --name "$(basename "$out")${VERSION:+@$VERSION}"
+# The new positions' K/V as outputs of their own, which the engine fetches instead of the whole present tensors.
+"$py" -m padellm.rewrite_graph --model "$out/model.q8.onnx" --check
 mkdir -p "$out/training"
 cp "$base/base.json" "$out/training/base.json"

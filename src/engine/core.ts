@@ -15,7 +15,7 @@ import { ParallelTask } from '../decoding/parallel.js';
 import { countReader, countStopFor } from '../decoding/steps.js';
 import { ReferenceTask } from '../decoding/reference.js';
 import type { DecodeContext, DecodeTask } from '../decoding/task.js';
-import type { KvView } from '../runtime/kv.js';
+import type { KvShape, KvView } from '../runtime/kv.js';
 import { openSession, type OpenedSession } from '../runtime/session.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { DecoderKind } from '../types/entity.js';
@@ -23,6 +23,11 @@ import type { AnnotateRequest, AnnotateResult, ModelInfo } from './types.js';
 
 /** A plain Optimum decoder returns logits for every input position: keep one pass's logits under this many bytes. */
 const LOGITS_BUDGET_BYTES = 512 * 2 ** 20;
+/** A pass copies each row's past into padded tensors (rows x longest past): keep that under this many bytes. The 135M
+ * default holds 46 KB a position, so 64 rows over a 93-token past were 267 MB, twice over with ONNX Runtime's present
+ * tensors, and the processor's RSS reached 1.5-2 GB at 64 messages in flight; bigger passes buy nothing on a
+ * compute-bound CPU, where a pass costs about its token count. */
+const PAST_BUDGET_BYTES = 96 * 2 ** 20;
 
 /** The decoding settings (settings.ts). */
 export type DecodeSettings = Pick<Config, 'draftTokens' | 'guessFirstMention' | 'mentionsFromText'>;
@@ -62,6 +67,7 @@ export class EngineCore {
       maxRowsPerPass: opts.maxRowsPerPass,
       maxTokensPerPass: Math.max(1, Math.min(opts.maxTokensPerPass, Math.floor(LOGITS_BUDGET_BYTES / (4 * session.layout.vocabSize)))),
       maxWaitMs: opts.maxWaitMs,
+      maxPastPerPass: Math.floor(PAST_BUDGET_BYTES / kvBytesPerPosition(session.layout.kv)),
     });
     const model: ModelInfo = {
       name: config.name,
@@ -118,4 +124,8 @@ export class EngineCore {
     if (kind === 'reference') return new ReferenceTask(this.ctx, ids, labels);
     return new ParallelTask(this.ctx, ids, labels);
   }
+}
+
+function kvBytesPerPosition(kv: KvShape): number {
+  return 2 * kv.layers * kv.heads * kv.headDim * (kv.dtype === 'float16' ? 2 : 4);
 }

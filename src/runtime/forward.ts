@@ -8,9 +8,13 @@ import type { PassOutput, PassRow } from '../types/pass.js';
 type Row = PassRow<KvView>;
 type Output = PassOutput<KvView>;
 
+const GROWTH_STEP = 64 * 1024;
+
 const wanted = (r: Row) => r.logitsAt ?? [r.tokens.length - 1];
 
-/** Typed-array views over buffers that grow and are reused, so steady decoding allocates no big arrays. */
+/** Typed-array views over buffers that grow and are reused, so steady decoding allocates no big arrays. They grow to
+ * what a pass needs, not by doubling: a big model's 2 x layers past buffers are each rows x past x KV width, and
+ * doubling them all held up to twice the largest pass's past resident. */
 class BufferPool {
   private readonly buffers = new Map<string, ArrayBuffer>();
   get<T extends Float32Array | Uint16Array | BigInt64Array>(
@@ -19,7 +23,7 @@ class BufferPool {
     const bytes = Math.max(8, length * ctor.BYTES_PER_ELEMENT);
     let buf = this.buffers.get(key);
     if (!buf || buf.byteLength < bytes) {
-      buf = new ArrayBuffer(Math.max(bytes, (buf?.byteLength ?? 0) * 2));
+      buf = new ArrayBuffer(Math.ceil(bytes / GROWTH_STEP) * GROWTH_STEP);
       this.buffers.set(key, buf);
     }
     return new ctor(buf, 0, length);
@@ -114,9 +118,12 @@ export class Forward {
     }
     pastNames.forEach((name, a) => { feeds[name] = new ort.Tensor(kv.dtype, past[a], [B, kv.heads, P, kv.headDim]); });
 
-    const out = await this.session.run(feeds);
+    const kvNames = this.layout.newKvNames ?? presentNames;
+    const out = await this.session.run(feeds, ['logits', ...kvNames]);
     const logits = this.floatLogits(out.logits, B * K * vocabSize);
-    const present = presentNames.map((n) => out[n].data as KvArray);
+    const present = kvNames.map((n) => out[n].data as KvArray);
+    // New K/V outputs hold each row's C input positions; present ones the row's whole padded past first.
+    const [total, from] = this.layout.newKvNames ? [C, 0] : [T, P];
 
     return rows.map((r, i) => {
       const at = wanted(r);
@@ -127,7 +134,7 @@ export class Forward {
         logits: at.length > 0 ? view(at.length - 1) : new Float32Array(0),
         logitsAt: r.logitsAt && (this.layout.hasLogitsPositions
           ? logits.subarray(slot(0), slot(0) + at.length * vocabSize) : concat(at.map((_, j) => view(j)))),
-        kv: appendKv(kv, r.past, present, i, T, P, r.tokens.length),
+        kv: appendKv(kv, r.past, present, i, total, from, r.tokens.length),
       };
     });
   }

@@ -21,6 +21,9 @@ export interface DecoderLayout {
   /** Past inputs and present outputs in the same order: key then value per layer. */
   pastNames: string[];
   presentNames: string[];
+  /** padellm's extension: the new positions' K/V alone (`new_key_values.*`, same order), fetched instead of
+   * `present.*` so a pass does not hand every row's whole past back (training/padellm/rewrite_graph.py). */
+  newKvNames: string[] | null;
 }
 
 /** An open decoder: passes in, logits and extended caches out. No ONNX Runtime object leaves runtime/. */
@@ -61,6 +64,7 @@ function readLayout(session: ort.InferenceSession, fallback: { kv_heads: number;
   const dim = (d: number | string | undefined, dflt: number) => (typeof d === 'number' && d > 0 ? d : dflt);
   const dtype = past0?.type === 'float16' ? 'float16' : 'float32';
   const logits = tensorMeta(session.outputMetadata, 'logits');
+  const newKvNames = presentNames.map((n) => n.replace(/^present\./, 'new_key_values.'));
   return {
     kv: {
       layers: pastNames.length / 2,
@@ -74,6 +78,7 @@ function readLayout(session: ort.InferenceSession, fallback: { kv_heads: number;
     logitsDtype: logits?.type === 'float16' ? 'float16' : 'float32',
     pastNames,
     presentNames,
+    newKvNames: newKvNames.every((n) => session.outputNames.includes(n)) ? newKvNames : null,
   };
 }
 

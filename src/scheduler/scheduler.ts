@@ -6,6 +6,9 @@ import type { KvHandle, PassOutput, RunPass } from '../types/pass.js';
 export interface SchedulerOptions {
   maxRowsPerPass: number;
   maxTokensPerPass: number;
+  /** Most padded past positions (rows x longest past) in one pass: each is copied into the pass's past tensors and
+   * again into ONNX Runtime's present ones, so this bounds a pass's memory. Default: no bound. */
+  maxPastPerPass?: number;
   /** How long the first request after an idle spell waits for company, ms. */
   maxWaitMs: number;
 }
@@ -104,15 +107,20 @@ export class Scheduler<K extends KvHandle> {
     const chosen = new Set<PendingRow<K>>([head]);
     let real = c0;
     let longest = c0;
+    let longestPast = p0;
+    const maxPast = this.opts.maxPastPerPass ?? Infinity;
     for (const { p } of order) {
       const c = p.row.tokens.length;
+      const past = p.row.past?.length ?? 0;
       const padded = (chosen.size + 1) * Math.max(longest, c);
       const fits = chosen.size < this.opts.maxRowsPerPass && padded <= this.opts.maxTokensPerPass &&
+        (chosen.size + 1) * Math.max(longestPast, past) <= maxPast &&
         (padded <= PADDING_SLACK || real + c >= MIN_REAL_FRACTION * padded);
       if (!fits) continue;
       chosen.add(p);
       real += c;
       longest = Math.max(longest, c);
+      longestPast = Math.max(longestPast, past);
     }
     this.pending = this.pending.filter((p) => !chosen.has(p));
     return [...chosen];

@@ -121,7 +121,7 @@ for (const { dir, random } of bundlesUnderTest()) {
   test(`${name}: batched prefix-shared parallel decoding, with copy drafts, the first-mention guess and mentions from the text and with none, == naive one-query-at-a-time decoding`, async (t) => {
     const { tokenizer, forward, ctx, labels } = await setup(dir, random);
     const plainCtx = { ...ctx, maxDraftTokens: 0, guessFirstMention: false, mentionsFromText: false };
-    const scheduler = new Scheduler<KvView>(forward, { maxRowsPerPass: 48, maxTokensPerPass: 1200, maxWaitMs: 0 });
+    const scheduler = new Scheduler<KvView>(forward, { maxRowsPerPass: 48, maxTokensPerPass: 1200, maxWaitMs: 0, maxPastPerPass: 1500 });
     const texts = random ? SENTENCES : SENTENCES.slice(0, 50);
     const tasks = texts.map((t) => new ParallelTask<KvView>(ctx, tokenizer.encode(t), labels));
     const plain = texts.map((t) => new ParallelTask<KvView>(plainCtx, tokenizer.encode(t), labels));

@@ -22,13 +22,16 @@ ctx.limits = { ...ctx.limits, max_mention_tokens: 4 };
 const opened = await openSession(bundle.modelPath('fp32'), bundle.config.architecture, bundle.config.tokens.pad_id, { intraOpThreads: 1 });
 const forward = opened.forward;
 
-function recording(): RunPass<KvView> & { passes: Array<{ rows: number; tokens: number; padded: number }> } {
-  const passes: Array<{ rows: number; tokens: number; padded: number }> = [];
+interface PassShape { rows: number; tokens: number; padded: number; paddedPast: number }
+
+function recording(): RunPass<KvView> & { passes: PassShape[] } {
+  const passes: PassShape[] = [];
   const run: RunPass<KvView> = (rows) => {
     passes.push({
       rows: rows.length,
       tokens: rows.reduce((a, r) => a + r.tokens.length, 0),
       padded: rows.length * Math.max(...rows.map((r) => r.tokens.length)),
+      paddedPast: rows.length * Math.max(...rows.map((r) => r.past?.length ?? 0)),
     });
     return forward(rows);
   };
@@ -69,6 +72,17 @@ test('row and token budgets hold; a prefill longer than the token budget still r
     assert.ok(p.padded <= opts.maxTokensPerPass || p.rows === 1, JSON.stringify(p));
   }
   assert.ok(runner.passes.some((p) => p.rows === 1 && p.tokens > opts.maxTokensPerPass));
+});
+
+test('the past budget bounds rows x longest past; rows still share passes and every message finishes', async () => {
+  const opts: SchedulerOptions = { maxRowsPerPass: 64, maxTokensPerPass: 4096, maxWaitMs: 0, maxPastPerPass: 120 };
+  const runner = recording();
+  const s = new Scheduler<KvView>(runner, opts);
+  const stats = await Promise.all(SENTENCES.slice(0, 8).map((t) => s.submit(task(t))));
+  assert.equal(stats.length, 8);
+  for (const p of runner.passes) assert.ok(p.paddedPast <= opts.maxPastPerPass! || p.rows === 1, JSON.stringify(p));
+  assert.ok(runner.passes.some((p) => p.rows > 1), 'rows still share passes under the budget');
+  assert.ok(runner.passes.some((p) => p.paddedPast > 60), 'the budget was approached');
 });
 
 test('with maxWaitMs the first request waits for company that arrives in time', async () => {
