@@ -229,10 +229,14 @@ if (minutes > 0) {
   soakStart = Date.now();
   const rate = Math.max(1, kafkaPerSec / 2);
   let k = 0;
+  // Sends every 100 ms, or per message below 10 msg/s: rounding a batch up to one message every 100 ms ran a soak
+  // meant for 1.7 msg/s at 10 msg/s against the 135M model.
+  const tick = Math.max(100, 1000 / rate);
+  const perTick = Math.max(1, Math.round((rate * tick) / 1000));
   while (Date.now() - soakStart < minutes * 60_000) {
-    const batch = Array.from({ length: Math.max(1, Math.round(rate / 10)) }, () => `soak-${k++}`);
+    const batch = Array.from({ length: perTick }, () => `soak-${k++}`);
     await send(batch, (i) => texts[(k + i) % texts.length]);
-    await sleep(100);
+    await sleep(tick);
   }
   await waitArrivals(expected += k, 300_000);
 }
