@@ -41,7 +41,14 @@ export class Forward {
   private readonly pool = new BufferPool();
   private readonly logitsScratch = new Map<number, Float32Array>();
 
-  constructor(private readonly session: ort.InferenceSession, readonly layout: DecoderLayout, private readonly padId: number) {}
+  /** The K/V outputs a pass reads (the new positions alone where the graph has them) and the fetch list, fixed per session. */
+  private readonly kvNames: string[];
+  private readonly fetches: string[];
+
+  constructor(private readonly session: ort.InferenceSession, readonly layout: DecoderLayout, private readonly padId: number) {
+    this.kvNames = layout.newKvNames ?? layout.presentNames;
+    this.fetches = ['logits', ...this.kvNames];
+  }
 
   async run(rows: readonly Row[]): Promise<Output[]> {
     if (rows.length === 0) return [];
@@ -69,7 +76,7 @@ export class Forward {
   }
 
   private async runPadded(rows: readonly Row[]): Promise<Output[]> {
-    const { kv, vocabSize, pastNames, presentNames } = this.layout;
+    const { kv, vocabSize, pastNames } = this.layout;
     const B = rows.length;
     const P = Math.max(...rows.map((r) => r.past?.length ?? 0));
     const C = Math.max(...rows.map((r) => r.tokens.length));
@@ -118,10 +125,9 @@ export class Forward {
     }
     pastNames.forEach((name, a) => { feeds[name] = new ort.Tensor(kv.dtype, past[a], [B, kv.heads, P, kv.headDim]); });
 
-    const kvNames = this.layout.newKvNames ?? presentNames;
-    const out = await this.session.run(feeds, ['logits', ...kvNames]);
+    const out = await this.session.run(feeds, this.fetches);
     const logits = this.floatLogits(out.logits, B * K * vocabSize);
-    const present = kvNames.map((n) => out[n].data as KvArray);
+    const present = this.kvNames.map((n) => out[n].data as KvArray);
     // New K/V outputs hold each row's C input positions; present ones the row's whole padded past first.
     const [total, from] = this.layout.newKvNames ? [C, 0] : [T, P];
 
