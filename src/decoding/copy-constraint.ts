@@ -13,6 +13,45 @@ export const greedyChooser: Chooser = (logits) => greedy(logits);
  * model's noise is not worth a search of the whole vocabulary. */
 const CANDIDATES = 64;
 
+/** Letters, marks and digits: a mention that starts or ends between two of them cuts a word ("Gla" of "Glasgow"). */
+const WORD = /[\p{L}\p{M}\p{N}]/u;
+/** Scripts written without spaces between words, where a mention may start or end at any character. */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+const cutsWord = (a: string, b: string): boolean =>
+  WORD.test(a) && WORD.test(b) && !UNSPACED.test(a) && !UNSPACED.test(b);
+
+/** The code point that ends before `i` ('' at the start). */
+const before = (s: string, i: number): string => (i > 0 ? Array.from(s.slice(Math.max(0, i - 2), i)).pop() ?? '' : '');
+/** The code point that starts at `i` ('' at the end). */
+const at = (s: string, i: number): string => { const c = s.codePointAt(i); return c === undefined ? '' : String.fromCodePoint(c); };
+
+/** Whether `mention` occurs in `text` starting and ending at word boundaries. */
+export function isWordSpan(text: string, mention: string): boolean {
+  if (mention.length === 0) return false;
+  const first = at(mention, 0);
+  const last = before(mention, mention.length);
+  for (let i = text.indexOf(mention); i >= 0; i = text.indexOf(mention, i + 1)) {
+    if (!cutsWord(before(text, i), first) && !cutsWord(last, at(text, i + mention.length))) return true;
+  }
+  return false;
+}
+
+/**
+ * A mention that ends or starts inside a word of the text, widened to whole words ("Gla" -> "Glasgow"). The span
+ * constraint falls back to EOS where no candidate continues the word, and a cut word can never be right, while the
+ * word it was cut from often is. Mentions that are word spans or not in the text at all are returned as they are.
+ */
+export function widenToWords(text: string, mention: string): string {
+  if (mention.length === 0 || isWordSpan(text, mention)) return mention;
+  let start = text.indexOf(mention);
+  if (start < 0) return mention;
+  let end = start + mention.length;
+  while (start > 0 && cutsWord(before(text, start), at(text, start))) start -= before(text, start).length;
+  while (end < text.length && cutsWord(before(text, end), at(text, end))) end += at(text, end).length;
+  return text.slice(start, end);
+}
+
 /** The k highest logits' indices, highest first (first index on ties), in one pass. */
 function topK(logits: Float32Array, k: number): number[] {
   const top: number[] = [];
@@ -31,15 +70,13 @@ function topK(logits: Float32Array, k: number): number[] {
 
 /**
  * The most probable token that keeps the mention a substring of `text` (compared after dropping its leading
- * spaces), or EOS once the mention is one. Probabilities are those of the unconstrained softmax, so scores stay
+ * spaces), or EOS once the mention is one that starts and ends at word boundaries (entities are whole words: "Gla"
+ * cut from "Glasgow" can never be right). Probabilities are those of the unconstrained softmax, so scores stay
  * comparable with plain greedy's. Where none of the CANDIDATES most probable tokens fits, EOS.
  */
 export function textSpanChooser(text: string, decode: (ids: readonly number[]) => string, eosId: number): Chooser {
   const fits = (generated: readonly number[], token: number): boolean => {
-    if (token === eosId) {
-      const mention = decode(generated).trim();
-      return mention.length > 0 && text.includes(mention);
-    }
+    if (token === eosId) return isWordSpan(text, decode(generated).trim());
     const written = decode([...generated, token]).trimStart();
     // A byte-level token may end inside a UTF-8 character (decoded as U+FFFD, at most 3 bytes pending): it fits
     // where the whole characters before it are followed in the text by a character outside ASCII.

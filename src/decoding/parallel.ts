@@ -6,7 +6,7 @@
 // mentions are kept to spans of the text (copy-constraint.ts).
 import { argmax } from './greedy.js';
 import { TextDrafter } from './draft.js';
-import { greedyChooser, textSpanChooser, type Chooser } from './copy-constraint.js';
+import { greedyChooser, textSpanChooser, widenToWords, type Chooser } from './copy-constraint.js';
 import { generate, generateDrafted, mentionStopFor, readMention } from './steps.js';
 import type { StopCriterion } from './stopping.js';
 import type { KvHandle, PassOutput } from '../types/pass.js';
@@ -19,6 +19,8 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
   private readonly mentionStop: StopCriterion;
   private readonly drafter: TextDrafter | null;
   private readonly choose: Chooser;
+  /** What a finished mention's text becomes: widened to whole words where mentions are kept to the text. */
+  private readonly widen: (mention: string) => string;
 
   constructor(private readonly ctx: DecodeContext, textIds: number[], private readonly labels: string[]) {
     this.mentionStop = mentionStopFor(ctx);
@@ -26,6 +28,7 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
     const decode = (ids: readonly number[]) => ctx.decode(ids);
     this.drafter = ctx.maxDraftTokens > 0 ? new TextDrafter(text, (s) => ctx.encode(s), decode, ctx.maxDraftTokens) : null;
     this.choose = ctx.mentionsFromText ? textSpanChooser(text, decode, ctx.eosId) : greedyChooser;
+    this.widen = ctx.mentionsFromText ? (m) => widenToWords(text, m) : (m) => m;
     this.queue.push({ tokens: ctx.prompts.promptPrefix(textIds), past: null, logitsAt: [], done: (out) => this.forkLabels(out.kv) });
   }
 
@@ -178,7 +181,8 @@ export class ParallelTask<K extends KvHandle> implements DecodeTask<K> {
 
   private mention(label: string, k: number, first: PassOutput<K>): void {
     const finish = (tokens: number[], probs: number[]) => {
-      this.found.push({ label, k, ...readMention(this.ctx, tokens, probs) });
+      const read = readMention(this.ctx, tokens, probs);
+      this.found.push({ label, k, text: this.widen(read.text), score: read.score });
       this.open--;
     };
     if (this.drafter) generateDrafted(this.queue, first, this.mentionStop, this.drafter, finish, this.choose);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { greedy } from '../../src/decoding/greedy.js';
-import { greedyChooser, textSpanChooser } from '../../src/decoding/copy-constraint.js';
+import { greedyChooser, isWordSpan, textSpanChooser, widenToWords } from '../../src/decoding/copy-constraint.js';
 
 // Toy vocabulary: id 0 is EOS; a mention is the concatenation of its tokens' text.
 const vocab = ['<eos>', 'Mar', 'a', 'ina', ' Lind', 'qvist', ' joined', 'Ma', '\uFFFD', 'ø'];
@@ -30,9 +30,10 @@ test('a token that leaves the text gives way to the most probable one that does 
   assert.equal(greedyChooser(logits, [1]).token, 3, 'plain greedy would have written "Marina"');
 });
 
-test('EOS only ends a mention that is a span; nothing that fits among the candidates ends it', () => {
+test('EOS only ends a mention that is a span of whole words; nothing that fits among the candidates ends it', () => {
   const choose = textSpanChooser(text, decode, 0);
-  assert.equal(choose(logitsFavouring(0, 2), [1]).token, 0, '"Mar" is a span: it may end there');
+  assert.equal(choose(logitsFavouring(0, 2), [1, 2]).token, 0, '"Mara" is a span of whole words: it may end there');
+  assert.equal(choose(logitsFavouring(0, 2), [1]).token, 2, '"Mar" cuts "Mara": the best token that goes on wins');
   assert.equal(choose(logitsFavouring(0, 4), []).token, 4, 'an empty mention does not end');
   assert.equal(choose(logitsFavouring(6), [1, 2]).token, 0, '"Mara joined" is not in the text: the end');
 });
@@ -42,4 +43,23 @@ test('a token ending inside a character fits where the text goes on with a chara
   assert.equal(choose(logitsFavouring(8, 0), []).token, 8, 'a lone partial character: the text has one');
   const noUnicode = textSpanChooser('Mara Lindqvist joined.', decode, 0);
   assert.equal(noUnicode(logitsFavouring(8, 1), []).token, 1, 'no character outside ASCII: the partial one cannot fit');
+});
+
+test('a word span starts and ends at word boundaries, in any alphabet, and anywhere in unspaced scripts', () => {
+  const text = 'Flights from Glasgow to Tromsø, Zürich and 東京都 left at 9:40.';
+  for (const m of ['Glasgow', 'Tromsø', 'Zürich', 'Glasgow to Tromsø', '東京', '東京都', '9']) {
+    assert.ok(isWordSpan(text, m), m);
+  }
+  for (const m of ['Gla', 'lasgow', 'Troms', 'Zür', 'rich', '', 'Oslo']) assert.ok(!isWordSpan(text, m), m);
+  assert.ok(isWordSpan('Glasgowians love Glasgow.', 'Glasgow'), 'a later whole-word occurrence counts');
+});
+
+test('a mention cut inside a word is widened to the whole words; others are left as they are', () => {
+  const text = 'Delmont Aerospace moved from Leeds to Glasgow. Zürich-based 東京都';
+  assert.equal(widenToWords(text, 'Gla'), 'Glasgow');
+  assert.equal(widenToWords(text, 'ont Aero'), 'Delmont Aerospace');
+  assert.equal(widenToWords(text, 'ürich'), 'Zürich', 'stops at the hyphen');
+  assert.equal(widenToWords(text, '東京'), '東京', 'unspaced scripts are never cut');
+  assert.equal(widenToWords(text, 'Leeds'), 'Leeds');
+  assert.equal(widenToWords(text, 'Oslo'), 'Oslo', 'not in the text: unchanged');
 });

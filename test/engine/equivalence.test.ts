@@ -12,7 +12,7 @@ import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { decodeContext } from '../../src/engine/core.js';
 import { ParallelTask } from '../../src/decoding/parallel.js';
 import { mentionStopFor, readMention } from '../../src/decoding/steps.js';
-import { greedyChooser, textSpanChooser, type Chooser } from '../../src/decoding/copy-constraint.js';
+import { greedyChooser, textSpanChooser, widenToWords, type Chooser } from '../../src/decoding/copy-constraint.js';
 import { AutoregressiveTask } from '../../src/decoding/autoregressive.js';
 import { greedy } from '../../src/decoding/greedy.js';
 import type { DecodeContext, GeneratedMention } from '../../src/decoding/task.js';
@@ -65,7 +65,8 @@ async function naiveGenerate(forward: RunPass<KvView>, prompt: number[], stop: (
   }
 }
 
-/** Every query alone: mentions kept to spans of the text (`fromText`) and plain greedy (`plain`), one count each. */
+/** Every query alone: mentions kept to spans of whole words of the text (`fromText`) and plain greedy (`plain`), one
+ * count each. */
 async function naiveParallel(forward: RunPass<KvView>, ctx: DecodeContext, textIds: number[], labels: string[]) {
   const fromText: GeneratedMention[] = [];
   const plain: GeneratedMention[] = [];
@@ -77,7 +78,8 @@ async function naiveParallel(forward: RunPass<KvView>, ctx: DecodeContext, textI
     for (let k = 1; k <= n; k++) {
       const query = [...prompt, ...ctx.prompts.countIds(n), ...ctx.prompts.mentionPrefix(k)];
       const m = await naiveGenerate(forward, query, mentionStopFor(ctx), spans);
-      fromText.push({ label, k, ...readMention(ctx, m.tokens, m.probs) });
+      const read = readMention(ctx, m.tokens, m.probs);
+      fromText.push({ label, k, text: widenToWords(ctx.decode(textIds), read.text), score: read.score });
       const g = await naiveGenerate(forward, query, mentionStopFor(ctx));
       plain.push({ label, k, ...readMention(ctx, g.tokens, g.probs) });
     }
