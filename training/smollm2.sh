@@ -22,8 +22,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 minutes=${1:-40}
-data=${2:-$root/../shared/data/conll2003}
-out=${OUT:-$root/models/padellm-conll03-smollm2}
+# Paths the caller gives are read from the caller's folder (the script works from training/).
+data=$(realpath "${2:-$root/../shared/data/conll2003}")
+out=$(realpath -m "${OUT:-$root/models/padellm-conll03-smollm2}")
+[[ -n ${FROM:-} ]] && FROM=$(realpath "$FROM")
 base=$root/training/runs/smollm2-base
 phase1=$root/training/checkpoints/smollm2-lora-phase1.pt
 py=$root/training/.venv-hf/bin/python

@@ -43,6 +43,7 @@ export interface Config {
   draftTokens: number;
   guessFirstMention: boolean;
   mentionsFromText: boolean;
+  probeNextMention: boolean;
   maxInflight: number;
   maxTextChars: number;
   httpPort: number;

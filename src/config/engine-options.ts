@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 
 export const ENGINE_KEYS = ['modelDir', 'modelVariant', 'executionProviders', 'intraOpThreads', 'interOpThreads',
   'maxRowsPerPass', 'maxTokensPerPass', 'maxWaitMs', 'draftTokens', 'guessFirstMention',
-  'mentionsFromText'] as const;
+  'mentionsFromText', 'probeNextMention'] as const;
 
 export type EngineKey = typeof ENGINE_KEYS[number];
 

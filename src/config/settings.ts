@@ -97,6 +97,10 @@ export const SETTINGS: Setting[] = [
     help: 'engine: step 2 keeps each mention a span of the text (the most probable token that does, else the end); ' +
       'false decodes plain greedy (default true)',
     schema: { type: 'boolean', default: true } },
+  { key: 'probeNextMention', engine: true, flag: '--probe-next-mention <bool>', env: 'PADELLM_PROBE_NEXT_MENTION',
+    help: 'engine: each label counted n >= 1 also asks for mention n+1 and keeps it when new for the label (higher ' +
+      'recall for one more row per such label); false decodes the paper\'s scheme (default true)',
+    schema: { type: 'boolean', default: true } },
   { key: 'maxInflight', flag: '--max-inflight <n>', env: 'PADELLM_MAX_INFLIGHT',
     help: 'messages admitted to the engine before partitions pause (default 64)', schema: int(1, { default: 64 }) },
   { key: 'maxTextChars', flag: '--max-text-chars <n>', env: 'PADELLM_MAX_TEXT_CHARS',

@@ -50,6 +50,8 @@ export interface DecodeContext {
   guessFirstMention: boolean;
   /** Step 2 keeps each mention a span of the text (copy-constraint.ts); false decodes plain greedy. */
   mentionsFromText: boolean;
+  /** Each label counted n >= 1 also asks for mention n+1, kept when new (parallel.ts: probe). */
+  probeNextMention: boolean;
   decode(ids: readonly number[]): string;
   /** Text to token ids without special tokens, as the model's prompts and answers are encoded. */
   encode(text: string): number[];

@@ -30,7 +30,7 @@ const LOGITS_BUDGET_BYTES = 512 * 2 ** 20;
 const PAST_BUDGET_BYTES = 96 * 2 ** 20;
 
 /** The decoding settings (settings.ts). */
-export type DecodeSettings = Pick<Config, 'draftTokens' | 'guessFirstMention' | 'mentionsFromText'>;
+export type DecodeSettings = Pick<Config, 'draftTokens' | 'guessFirstMention' | 'mentionsFromText' | 'probeNextMention'>;
 
 export function decodeContext(bundle: ModelBundle, tokenizer: TextTokenizer, templates: Templates,
   settings: DecodeSettings): DecodeContext {
@@ -38,6 +38,7 @@ export function decodeContext(bundle: ModelBundle, tokenizer: TextTokenizer, tem
   const base = {
     eosId: tokens.eos_id, newlineId: tokens.newline_id, limits, prompts: templates, maxDraftTokens: settings.draftTokens,
     guessFirstMention: settings.guessFirstMention, mentionsFromText: settings.mentionsFromText,
+    probeNextMention: settings.probeNextMention,
     decode: (ids: readonly number[]) => tokenizer.decode(ids), encode: (text: string) => tokenizer.encode(text),
     offsets: (ids: readonly number[]) => tokenizer.offsets(ids),
   };

@@ -29,7 +29,7 @@ async function setup(dir: string, random: boolean) {
   const opened = await openSession(bundle.modelPath('fp32'), bundle.config.architecture, bundle.config.tokens.pad_id, { intraOpThreads: 1 });
   const forward = opened.forward;
   const ctx: DecodeContext = decodeContext(bundle, tokenizer, templates,
-    { draftTokens: DRAFT_TOKENS, guessFirstMention: true, mentionsFromText: true });
+    { draftTokens: DRAFT_TOKENS, guessFirstMention: true, mentionsFromText: true, probeNextMention: true });
   if (random) {
     randomCounts(ctx, await commonFirstToken(forward, ctx, tokenizer, bundle.config.labels));
     ctx.limits = { ...ctx.limits, max_mention_tokens: 6, max_ar_tokens: 24 };
@@ -65,8 +65,8 @@ async function naiveGenerate(forward: RunPass<KvView>, prompt: number[], stop: (
   }
 }
 
-/** Every query alone: mentions kept to spans of whole words of the text (`fromText`) and plain greedy (`plain`), one
- * count each. */
+/** Every query alone: mentions kept to spans of whole words of the text with the next-mention probe (`fromText`), and
+ * plain greedy without it (`plain`), one count each. */
 async function naiveParallel(forward: RunPass<KvView>, ctx: DecodeContext, textIds: number[], labels: string[]) {
   const fromText: GeneratedMention[] = [];
   const plain: GeneratedMention[] = [];
@@ -82,6 +82,16 @@ async function naiveParallel(forward: RunPass<KvView>, ctx: DecodeContext, textI
       fromText.push({ label, k, text: widenToWords(ctx.decode(textIds), read.text), score: read.score });
       const g = await naiveGenerate(forward, query, mentionStopFor(ctx));
       plain.push({ label, k, ...readMention(ctx, g.tokens, g.probs) });
+    }
+    if (n > 0 && n < ctx.limits.max_count) {
+      // The probe: mention n+1 as if the count were n+1, kept when new for the label.
+      const query = [...prompt, ...ctx.prompts.countIds(n + 1), ...ctx.prompts.mentionPrefix(n + 1)];
+      const m = await naiveGenerate(forward, query, mentionStopFor(ctx), spans);
+      const read = readMention(ctx, m.tokens, m.probs);
+      const text = widenToWords(ctx.decode(textIds), read.text);
+      if (text !== '' && !fromText.some((f) => f.label === label && f.text === text)) {
+        fromText.push({ label, k: n + 1, text, score: read.score });
+      }
     }
   }
   return { fromText, plain };
@@ -122,7 +132,7 @@ for (const { dir, random } of bundlesUnderTest()) {
   const exactScores = !int8Activations(dir);
   test(`${name}: batched prefix-shared parallel decoding, with copy drafts, the first-mention guess and mentions from the text and with none, == naive one-query-at-a-time decoding`, async (t) => {
     const { tokenizer, forward, ctx, labels } = await setup(dir, random);
-    const plainCtx = { ...ctx, maxDraftTokens: 0, guessFirstMention: false, mentionsFromText: false };
+    const plainCtx = { ...ctx, maxDraftTokens: 0, guessFirstMention: false, mentionsFromText: false, probeNextMention: false };
     const scheduler = new Scheduler<KvView>(forward, { maxRowsPerPass: 48, maxTokensPerPass: 1200, maxWaitMs: 0, maxPastPerPass: 1500 });
     const texts = random ? SENTENCES : SENTENCES.slice(0, 50);
     const tasks = texts.map((t) => new ParallelTask<KvView>(ctx, tokenizer.encode(t), labels));

@@ -9,7 +9,7 @@ const EVERYTHING = [
   'kafka.clientId=ner-client', 'kafka.commit.maxRecords=250', 'kafka.commit.maxBytes=2097152',
   'kafka.commit.intervalMs=50', 'inference.intraOpThreads=4', 'inference.interOpThreads=1',
   'inference.maxRowsPerPass=32', 'inference.maxTokensPerPass=4096', 'inference.maxWaitMs=3', 'inference.draftTokens=4',
-  'inference.guessFirstMention=false', 'inference.mentionsFromText=false',
+  'inference.guessFirstMention=false', 'inference.mentionsFromText=false', 'inference.probeNextMention=false',
   'inference.maxInflight=128', 'inference.maxTextChars=20000', 'logLevel=debug',
 ];
 

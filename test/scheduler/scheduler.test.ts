@@ -16,7 +16,7 @@ import { SENTENCES } from '../helpers/sentences.js';
 const bundle = loadBundle(FIXTURES[0]);
 const tokenizer = new TextTokenizer(bundle.tokenizerJson, bundle.tokenizerConfig);
 const templates = new Templates(bundle.config, tokenizer);
-const ctx = decodeContext(bundle, tokenizer, templates, { draftTokens: 8, guessFirstMention: true, mentionsFromText: true });
+const ctx = decodeContext(bundle, tokenizer, templates, { draftTokens: 8, guessFirstMention: true, mentionsFromText: true, probeNextMention: true });
 randomCounts(ctx);
 ctx.limits = { ...ctx.limits, max_mention_tokens: 4 };
 const opened = await openSession(bundle.modelPath('fp32'), bundle.config.architecture, bundle.config.tokens.pad_id, { intraOpThreads: 1 });
