@@ -9,13 +9,16 @@
 #    goes on from its last checkpoint), either
 #    - phase 2, from the phase-1 weights merged (the default), or
 #    - a later phase, FROM=<a committed bundle>: from that bundle's int8 weights dequantized (from_bundle.py), which
-#      is how a full fine-tune resumes on a fresh clone; START_BATCH skips the first-epoch batches already trained on
-#      (same seed, same order);
+#      is how a full fine-tune resumes on a fresh clone; START_EPOCH and START_BATCH skip the batches already trained
+#      on (same seed, same order);
 # 5. export: the fp32 bundle (<run>/bundle-fp32, not committed) and the int8 one in OUT (default
 #    models/padellm-conll03-smollm2), named after its folder (VERSION sets its version).
-# The shipped default, padellm-conll03-smollm2-v2, is phase 2 (the bundle padellm-conll03-smollm2) continued:
-#   FROM=models/padellm-conll03-smollm2 START_BATCH=148 OUT=models/padellm-conll03-smollm2-v2 VERSION=2.0.0 EVALS=2 \
-#     bash training/smollm2.sh 80
+# The shipped default, padellm-conll03-smollm2-v3, is v2 (itself phase 2, v1, continued) continued for phase 4:
+#   FROM=models/padellm-conll03-smollm2-v2 START_BATCH=201 OUT=models/padellm-conll03-smollm2-v3 VERSION=3.0.0 EVALS=3 \
+#     bash training/smollm2.sh 90
+# and a phase 5 goes on from v3 where it stopped (epoch 2, batch 11):
+#   FROM=models/padellm-conll03-smollm2-v3 START_EPOCH=2 START_BATCH=11 OUT=models/padellm-conll03-smollm2-v4 \
+#     VERSION=4.0.0 EVALS=3 bash training/smollm2.sh 90
 # bf16 autocast where the CPU has AVX512_BF16 or AMX (about 3x fp32 there), fp32 elsewhere (bf16 is emulated and
 # slower); jemalloc when installed (apt-get install libjemalloc2: a third less resident memory, same speed).
 # On a CUDA machine the same script runs as is, only faster.
@@ -65,7 +68,7 @@ fi
 resume=()
 [[ ${RESUME:-0} == 1 && -f $run/checkpoint.pt ]] && resume=(--resume)
 "$py" -m padellm.train "${common[@]}" --init-from "$run/init.pt" --out "$run" --minutes "$minutes" --evals "${EVALS:-3}" \
-  --lr 1e-4 --warmup 10 --count-weight 4 --seed 14 --start-batch "${START_BATCH:-0}" "${resume[@]}"
+  --lr 1e-4 --warmup 10 --count-weight 4 --seed 14 --start-epoch "${START_EPOCH:-1}" --start-batch "${START_BATCH:-0}" "${resume[@]}"
 
 "$py" -m padellm.export --run "$run" --config configs/conll03-smollm2.json --eos-token '<|im_end|>' \
   --tokenizer "$base/tokenizer.json" --out "$out" --fp32-out "$run/bundle-fp32" \

@@ -67,7 +67,7 @@ export const SETTINGS: Setting[] = [
   { key: 'tlsRejectUnauthorized', flag: '--tls-reject-unauthorized <bool>', env: 'PADELLM_TLS_REJECT_UNAUTHORIZED',
     help: 'verify the brokers\' certificates (default true)', schema: { type: 'boolean', default: true } },
   { key: 'modelDir', engine: true, flag: '--model-dir <dir>', env: 'PADELLM_MODEL_DIR',
-    help: 'model bundle folder (default: the embedded models/padellm-conll03-smollm2-v2)', schema: { type: 'string', minLength: 1 } },
+    help: 'model bundle folder (default: the embedded models/padellm-conll03-smollm2-v3)', schema: { type: 'string', minLength: 1 } },
   { key: 'modelVariant', engine: true, flag: '--model-variant <variant>', env: 'PADELLM_MODEL_VARIANT',
     help: 'fp32 | int8 (default fp32)', schema: { enum: ['fp32', 'int8'], default: 'fp32' } },
   { key: 'executionProviders', engine: true, flag: '--execution-providers <list>', env: 'PADELLM_EXECUTION_PROVIDERS', list: true,
@@ -98,9 +98,9 @@ export const SETTINGS: Setting[] = [
       'false decodes plain greedy (default true)',
     schema: { type: 'boolean', default: true } },
   { key: 'probeNextMention', engine: true, flag: '--probe-next-mention <bool>', env: 'PADELLM_PROBE_NEXT_MENTION',
-    help: 'engine: each label counted n >= 1 also asks for mention n+1 and keeps it when new for the label (higher ' +
-      'recall for one more row per such label); false decodes the paper\'s scheme (default true)',
-    schema: { type: 'boolean', default: true } },
+    help: 'engine: each label counted n >= 1 also asks for mention n+1 and keeps it when new for the label: higher ' +
+      'recall, lower precision, one more row per such label (default false: the paper\'s scheme)',
+    schema: { type: 'boolean', default: false } },
   { key: 'maxInflight', flag: '--max-inflight <n>', env: 'PADELLM_MAX_INFLIGHT',
     help: 'messages admitted to the engine before partitions pause (default 64)', schema: int(1, { default: 64 }) },
   { key: 'maxTextChars', flag: '--max-text-chars <n>', env: 'PADELLM_MAX_TEXT_CHARS',

@@ -136,7 +136,9 @@ def main() -> None:
     ap.add_argument("--checkpoint-minutes", type=float, default=10.0)
     ap.add_argument("--resume", action="store_true", help="go on from <out>/checkpoint.pt")
     ap.add_argument("--start-batch", type=int, default=0,
-                    help="skip this many batches of the first epoch: the ones an earlier run (same seed) trained on")
+                    help="skip this many batches of the start epoch: the ones an earlier run (same seed) trained on")
+    ap.add_argument("--start-epoch", type=int, default=1,
+                    help="the data-order epoch to start in (with --start-batch: where an earlier phase stopped)")
     args = ap.parse_args()
 
     torch.manual_seed(args.seed)
@@ -183,7 +185,7 @@ def main() -> None:
                             lr=args.lr, betas=(0.9, 0.95))
     budget = args.minutes * 60
     steps_per_epoch = len(batches(packed, args.batch_tokens, random.Random(0)))
-    warmup, total, step, epoch, skip = args.warmup, None, 0, 0, args.start_batch
+    warmup, total, step, epoch, skip = args.warmup, None, 0, args.start_epoch - 1, args.start_batch
     recent: list[float] = []  # durations of the latest steps: the plan follows the machine's current speed
     curve, best, tokens_seen = [], None, 0
     ckpt_path = os.path.join(args.out, "checkpoint.pt")
