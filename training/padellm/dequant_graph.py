@@ -36,8 +36,8 @@ def dequantize_matmuls(model: onnx.ModelProto, keep: tuple[str, ...] = ()) -> in
         if n.op_type != "MatMulNBits" or n.name in keep:
             out.append(n)
             continue
-        if _attr(n, "bits") != 8 or len([i for i in n.input if i]) != 3:
-            raise ValueError(f"{n.name}: only 8-bit symmetric MatMulNBits (no zero points) is supported")
+        if _attr(n, "bits") != 8 or len([i for i in n.input if i]) > 4:
+            raise ValueError(f"{n.name}: only 8-bit MatMulNBits is supported")
         k, nout, block = _attr(n, "K"), _attr(n, "N"), _attr(n, "block_size")
         if k % block:
             raise ValueError(f"{n.name}: K={k} is not a multiple of the block size {block}")
@@ -45,9 +45,14 @@ def dequantize_matmuls(model: onnx.ModelProto, keep: tuple[str, ...] = ()) -> in
         p = f"dequant/{done}/"
         shapes = {p + "scale_shape": [nout, k // block, 1], p + "w_shape": [nout, k]}
         g.initializer.extend(numpy_helper.from_array(np.array(v, np.int64), name) for name, v in shapes.items())
+        centre = zero
+        if len(n.input) > 3 and n.input[3]:
+            centre = p + "zero"
+            out += [helper.make_node("Cast", [n.input[3]], [p + "zf"], to=onnx.TensorProto.FLOAT, name=p + "zcast"),
+                    helper.make_node("Reshape", [p + "zf", p + "scale_shape"], [centre], name=p + "zero")]
         out += [
             helper.make_node("Cast", [q], [p + "qf"], to=onnx.TensorProto.FLOAT, name=p + "cast"),
-            helper.make_node("Sub", [p + "qf", zero], [p + "centred"], name=p + "centre"),
+            helper.make_node("Sub", [p + "qf", centre], [p + "centred"], name=p + "centre"),
             helper.make_node("Reshape", [scales, p + "scale_shape"], [p + "scales"], name=p + "scales"),
             helper.make_node("Mul", [p + "centred", p + "scales"], [p + "blocks"], name=p + "scale"),
             helper.make_node("Reshape", [p + "blocks", p + "w_shape"], [p + "w_nk"], name=p + "rows"),

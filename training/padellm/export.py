@@ -136,6 +136,8 @@ def main() -> None:
     ap.add_argument("--adapter", help="adapter.pt of that LoRA run")
     ap.add_argument("--fp32-out", help="a large model: the fp32 bundle goes here, --out gets the quantized one only")
     ap.add_argument("--tokenizer", help="tokenizer.json (default: the run's own)")
+    ap.add_argument("--symmetric", action="store_true",
+                    help="full fine-tune: int8 without zero points (the layout of the bundles up to v3)")
     ap.add_argument("--name", help="the bundle's name and version as NAME[@VERSION] (default: the config's)")
     args = ap.parse_args()
     cfg = load_config(args.config, args.name)
@@ -177,7 +179,8 @@ def export_large(args, cfg: dict) -> None:
     export(model, fp32)
     report = {"max_abs_diff_fp32": max_diff(model, fp32), "bytes_fp32": os.path.getsize(fp32)}
     quantized = os.path.join(args.out, "model.q4.onnx" if args.adapter else "model.q8.onnx")
-    data_files = build_bundle_model(fp32, args.gguf, args.adapter, c.heads, c.kv_heads, quantized)
+    data_files = build_bundle_model(fp32, args.gguf, args.adapter, c.heads, c.kv_heads, quantized,
+                                    args.symmetric)
     report.update(max_abs_diff_quantized=max_diff(model, quantized), data_files=data_files,
                   bytes_quantized=sum(os.path.getsize(os.path.join(args.out, f)) for f in [os.path.basename(quantized), *data_files]))
     write_bundle(args.fp32_out, cfg, {"model": "model.onnx", "tokenizer": "tokenizer.json"}, args.eos_token, args.pad_token)

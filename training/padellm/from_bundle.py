@@ -3,8 +3,8 @@
   python -m padellm.from_bundle --bundle ../models/padellm-conll03-smollm2 --out runs/next/init.pt
 
 A full fine-tune's checkpoint (weights and AdamW state, 1.6 GB) cannot be committed; the shipped bundle is: every
-layer matmul is MatMulNBits (8 bits, symmetric, zero point 128, blocks of 32) and the tied embedding is one uint8
-table (`vocab.q8`, `vocab.d`). Dequantized, they are the trained weights to within half a quantization step (dev
+layer matmul is MatMulNBits (8 bits, blocks of 32, a uint8 zero point per block or 128 throughout) and the tied
+embedding is one uint8 table (`vocab.q8`, `vocab.d`, and `vocab.zp` where it has zero points). Dequantized, they are the trained weights to within half a quantization step (dev
 F1 within 0.1 of fp32), so training goes on from them; only the optimizer state starts afresh (a short warmup).
 """
 from __future__ import annotations
@@ -24,8 +24,10 @@ from .model import ModelConfig, PadeLM
 NODE = re.compile(r"^/blocks\.(\d+)/(attn/[qkvo]|gate|up|down)/MatMul_Q8$")
 
 
-def dequantize(q: np.ndarray, scales: np.ndarray, n: int, k: int, zero: int = 128) -> np.ndarray:
-    """MatMulNBits B [N, K/32, 32] uint8 with scales [N * K/32] -> the weight [N, K] as nn.Linear holds it."""
+def dequantize(q: np.ndarray, scales: np.ndarray, n: int, k: int, zero: np.ndarray | None = None) -> np.ndarray:
+    """MatMulNBits B [N, K/32, 32] uint8 with scales and zero points [N * K/32] (none: 128) -> the weight [N, K] as
+    nn.Linear holds it."""
+    zero = np.float32(128) if zero is None else zero.reshape(n, k // 32, 1).astype(np.float32)
     blocks = q.reshape(n, k // 32, 32).astype(np.float32) - zero
     return (blocks * scales.reshape(n, k // 32, 1)).reshape(n, k)
 
@@ -43,12 +45,14 @@ def load(bundle: str) -> PadeLM:
         if node.op_type != "MatMulNBits" or not m:
             continue
         attrs = {a.name: a.i for a in node.attribute}
-        if attrs["bits"] != 8 or attrs["block_size"] != 32 or len(node.input) > 3:
-            raise SystemExit(f"{node.name}: only 8-bit symmetric blocks of 32 are read")
-        w = dequantize(inits[node.input[1]], inits[node.input[2]], attrs["N"], attrs["K"])
+        if attrs["bits"] != 8 or attrs["block_size"] != 32 or len([i for i in node.input if i]) > 4:
+            raise SystemExit(f"{node.name}: only 8-bit blocks of 32 are read")
+        zero = inits[node.input[3]] if len(node.input) > 3 and node.input[3] else None
+        w = dequantize(inits[node.input[1]], inits[node.input[2]], attrs["N"], attrs["K"], zero)
         state[f"blocks.{m.group(1)}.{m.group(2).replace('/', '.')}.weight"] = torch.from_numpy(w)
     vocab = inits["vocab.q8"]
-    state["embed.weight"] = torch.from_numpy(dequantize(vocab, inits["vocab.d"], vocab.shape[0], cfg.hidden))
+    state["embed.weight"] = torch.from_numpy(dequantize(vocab, inits["vocab.d"], vocab.shape[0], cfg.hidden,
+                                                            inits.get("vocab.zp")))
     model = PadeLM(cfg)
     model.load_state_dict(state)  # strict: a weight the graph did not give fails here
     return model

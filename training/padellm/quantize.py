@@ -1,4 +1,5 @@
-"""The one weight-only int8 quantizer of the bundles (MatMulNBits, 8 bits, symmetric, blocks of 32).
+"""The one weight-only int8 quantizer of the bundles (MatMulNBits, 8 bits, blocks of 32; symmetric, or with a
+uint8 zero point per block).
 
 Activations stay float, so a row's logits do not depend on what else is in the batch: the engine's batched ==
 one-at-a-time and cache == recompute guarantees hold. Dynamic quantization instead scales activations per tensor,
@@ -11,11 +12,15 @@ import onnx
 BLOCK = 32
 
 
-def int8_weight_only(model: onnx.ModelProto, accuracy_level: int = 0, exclude: tuple[str, ...] = ()):
+def int8_weight_only(model: onnx.ModelProto, accuracy_level: int = 0, exclude: tuple[str, ...] = (),
+                     symmetric: bool = True):
     """-> the quantizer's ONNXModel. accuracy_level 4 lets the kernel quantize activations per row and block to int8
-    (still batch-invariant: no statistic crosses rows); 0 computes in fp32."""
+    (still batch-invariant: no statistic crosses rows); 0 computes in fp32. symmetric=False maps each block's
+    [min, max] onto 0..255 with a zero point: a finer grid, and a different one from the symmetric grid a fine-tune
+    may have started on (see gguf_quant.build_int8)."""
     from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
-    q = MatMulNBitsQuantizer(model, bits=8, block_size=BLOCK, is_symmetric=True, accuracy_level=accuracy_level or None,
+    q = MatMulNBitsQuantizer(model, bits=8, block_size=BLOCK, is_symmetric=symmetric,
+                             accuracy_level=accuracy_level or None,
                              nodes_to_exclude=list(exclude))
     q.process()
     return q.model
