@@ -190,12 +190,14 @@ def _vocab(gr: Graph, q: np.ndarray, d: np.ndarray, zero: np.ndarray, exact: boo
     gr.drop(head.input[1])
     u8 = gr.add("vocab.q8", q.reshape(vocab, k // BLOCK, BLOCK))
     sc = gr.add("vocab.d", d.reshape(-1))
-    gr.add("vocab.d3", d.reshape(vocab, k // BLOCK, 1))
     gr.add("vocab.shape", np.array([0, 0, k], np.int64))
+    # The embedding path reads the head's scales and zero points through a Reshape rather than a second copy.
+    gr.add("vocab.blocks", np.array([vocab, k // BLOCK, 1], np.int64))
+    views = [helper.make_node("Reshape", [sc, "vocab.blocks"], ["vocab.d3"], name="vocab_scales")]
     inputs = [head.input[0], u8, sc]
     if zero_points:
         inputs.append(gr.add("vocab.zp", zero.reshape(-1)))
-        gr.add("vocab.zp3", zero.reshape(vocab, k // BLOCK, 1))
+        views.append(helper.make_node("Reshape", ["vocab.zp", "vocab.blocks"], ["vocab.zp3"], name="vocab_zero"))
     else:
         gr.add("vocab.zero", np.array(128.0, np.float32))
     gr.replace(head, [helper.make_node("MatMulNBits", inputs, [head.output[0]], name="lm_head_q8",
@@ -209,6 +211,7 @@ def _vocab(gr: Graph, q: np.ndarray, d: np.ndarray, zero: np.ndarray, exact: boo
     else:
         centre = [helper.make_node("Sub", [e + ".f", "vocab.zero"], [e + ".c"], name="embed_center")]
     gr.replace(gather, [
+        *views,
         helper.make_node("Gather", [u8, "input_ids"], [e + ".q"], name="embed_q8", axis=0),
         helper.make_node("Cast", [e + ".q"], [e + ".f"], name="embed_cast", to=onnx.TensorProto.FLOAT),
         *centre,
