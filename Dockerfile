@@ -56,7 +56,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 # Read at run time relative to dist/: Avro schemas and the embedded model bundle (the default PADELLM_MODEL_DIR,
-# /app/models/padellm-conll03-smollm2-v5).
+# /app/models/padellm-conll03-smollm2-v6).
 COPY schemas ./schemas
 COPY models ./models
 LABEL org.opencontainers.image.title="padellm-stream" \

@@ -23,7 +23,7 @@ import onnxruntime as ort
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", default="models/padellm-conll03-smollm2-v5/model.q8.onnx")
+    ap.add_argument("--model", default="models/padellm-conll03-smollm2-v6/model.q8.onnx")
     ap.add_argument("--rows", type=int, default=64)
     ap.add_argument("--tokens", type=int, default=1)
     ap.add_argument("--past", type=int, default=60)

@@ -41,8 +41,8 @@ source "$STACK_DIR/env"
 set +a
 
 model_args=()
-if [[ ! -f models/padellm-conll03-smollm2-v5/padellm.json ]]; then
-  say "models/padellm-conll03-smollm2-v5 is missing: using the random-weight test fixture (entities will be noise)"
+if [[ ! -f models/padellm-conll03-smollm2-v6/padellm.json ]]; then
+  say "models/padellm-conll03-smollm2-v6 is missing: using the random-weight test fixture (entities will be noise)"
   model_args=(--model-dir test/fixtures/models/qwen2)
 fi
 

@@ -13,12 +13,12 @@
 #      on (same seed, same order);
 # 5. export: the fp32 bundle (<run>/bundle-fp32, not committed) and the int8 one in OUT (default
 #    models/padellm-conll03-smollm2), named after its folder (VERSION sets its version).
-# The shipped default, padellm-conll03-smollm2-v5, is v4 (itself v3, v2, v1 continued) continued for phase 6:
-#   FROM=models/padellm-conll03-smollm2-v4 START_EPOCH=2 START_BATCH=214 OUT=models/padellm-conll03-smollm2-v5 \
-#     VERSION=5.0.0 EVALS=2 bash training/smollm2.sh 75
-# and a phase 7 goes on from v5 where it stopped (epoch 3, batch 272):
+# The shipped default, padellm-conll03-smollm2-v6, is v5 (itself v4, v3, v2, v1 continued) continued for phase 7:
 #   FROM=models/padellm-conll03-smollm2-v5 START_EPOCH=3 START_BATCH=272 OUT=models/padellm-conll03-smollm2-v6 \
-#     VERSION=6.0.0 EVALS=2 bash training/smollm2.sh 75
+#     VERSION=6.0.0 EVALS=2 bash training/smollm2.sh 72
+# and a phase 8 goes on from v6 where it stopped (epoch 4, batch 296):
+#   FROM=models/padellm-conll03-smollm2-v6 START_EPOCH=4 START_BATCH=296 OUT=models/padellm-conll03-smollm2-v7 \
+#     VERSION=7.0.0 EVALS=2 bash training/smollm2.sh 75
 # bf16 autocast where the CPU has AVX512_BF16 or AMX (about 3x fp32 there), fp32 elsewhere (bf16 is emulated and
 # slower); jemalloc when installed (apt-get install libjemalloc2: a third less resident memory, same speed).
 # On a CUDA machine the same script runs as is, only faster.

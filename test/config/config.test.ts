@@ -12,7 +12,7 @@ test('defaults fill every unset setting', () => {
   assert.equal(config.maxTextChars, 100000);
   assert.equal(config.httpPort, 9464);
   assert.match(config.transactionalId, /^padellm-stream-/);
-  assert.match(config.modelDir, /models\/padellm-conll03-smollm2-v5$/);
+  assert.match(config.modelDir, /models\/padellm-conll03-smollm2-v6$/);
 });
 
 test('environment strings are split and coerced', () => {

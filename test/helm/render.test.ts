@@ -62,7 +62,7 @@ describe('default values', () => {
 
   test('uses the model embedded in the image and the CPU provider, no GPU', () => {
     const env = containerEnv(manifests);
-    assert.equal(env.get('PADELLM_MODEL_DIR')?.value, '/app/models/padellm-conll03-smollm2-v5');
+    assert.equal(env.get('PADELLM_MODEL_DIR')?.value, '/app/models/padellm-conll03-smollm2-v6');
     assert.equal(env.get('PADELLM_EXECUTION_PROVIDERS')?.value, 'cpu');
     assert.equal(pod.volumes.some((v: any) => v.name === 'model'), false);
     assert.equal(JSON.stringify(container.resources).includes('gpu'), false);
