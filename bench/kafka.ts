@@ -275,6 +275,7 @@ const result = {
   /** Steady-state messages/s (middle 80% of each burst's completions); wholeBurst counts from the first send. */
   inProcess: { messagesPerSec: round(median(rounds.map((r) => r.inProcess))), lightDecodeMs: { p50: round(quantile(lightDecode, 0.5)), p95: round(decodeP95) } },
   kafka: {
+    /** Whole burst (the soak's basis), unlike inProcess.messagesPerSec; ratioToInProcess is the middle-80% ratio. */
     messagesPerSec: round(kafkaPerSec), ratioToInProcess: ratio,
     wholeBurstRatioToInProcess: wholeBurstRatio,
     /** Processor histograms after the bursts (warm-up included). */

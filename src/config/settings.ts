@@ -1,6 +1,7 @@
 // Every setting of every command, once: its flag, its environment variable, its JSON-schema type and its help.
 // `padellm run` takes them all; annotate, eval and bench take the engine group (engine: true).
 // The Helm chart wires the env names below, so they are part of the public interface: never rename one.
+import { EMBEDDED_MODEL } from './embedded.js';
 
 export interface Setting {
   key: string;
@@ -67,7 +68,7 @@ export const SETTINGS: Setting[] = [
   { key: 'tlsRejectUnauthorized', flag: '--tls-reject-unauthorized <bool>', env: 'PADELLM_TLS_REJECT_UNAUTHORIZED',
     help: 'verify the brokers\' certificates (default true)', schema: { type: 'boolean', default: true } },
   { key: 'modelDir', engine: true, flag: '--model-dir <dir>', env: 'PADELLM_MODEL_DIR',
-    help: 'model bundle folder (default: the embedded models/padellm-conll03-smollm2-v6)', schema: { type: 'string', minLength: 1 } },
+    help: `model bundle folder (default: the embedded models/${EMBEDDED_MODEL})`, schema: { type: 'string', minLength: 1 } },
   { key: 'modelVariant', engine: true, flag: '--model-variant <variant>', env: 'PADELLM_MODEL_VARIANT',
     help: 'fp32 | int8 (default fp32)', schema: { enum: ['fp32', 'int8'], default: 'fp32' } },
   { key: 'executionProviders', engine: true, flag: '--execution-providers <list>', env: 'PADELLM_EXECUTION_PROVIDERS', list: true,
